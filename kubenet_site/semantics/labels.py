@@ -6,7 +6,8 @@ Source: apimachinery `pkg/labels/selector.go` (Requirement.Matches) and
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from .types import Labels, LabelSelector, Requirement
 

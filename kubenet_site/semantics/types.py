@@ -8,10 +8,11 @@ manifest it came from in `raw` (excluded from comparisons) so nothing is lost on
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import Any, Mapping
+from typing import Any
 
 Labels = Mapping[str, str]
 

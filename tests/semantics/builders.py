@@ -6,8 +6,9 @@ frozen dataclasses directly, with a real cluster's usual values as defaults.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from kubenet_site.semantics.labels import parse_selector
 from kubenet_site.semantics.types import (
@@ -24,7 +25,7 @@ from kubenet_site.semantics.types import (
     Snapshot,
 )
 
-T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def at(minutes: float) -> datetime:
