@@ -534,3 +534,21 @@ class QueryError(Exception):
     """A query that names something absent or is not of its kind's form.
 
     query.py answers it as `{"kind": ..., "error": str(exc)}` while the other queries run."""
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A finding about one object: an API-server refusal ("error") or a lint ("warning"/"info").
+
+    `object` is `Kind/namespace/name` (cluster-scoped: `Kind/name`); `field` the path as the
+    API server prints it (`spec.ports[1].nodePort`)."""
+
+    severity: str  # "error", "warning", "info"
+    object: str
+    field: str
+    code: str  # kebab-case, stable: "selector-matches-nothing"
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"severity": self.severity, "object": self.object, "field": self.field,
+                "code": self.code, "message": self.message}
