@@ -1,0 +1,501 @@
+"""Ingress routing: which served Ingress, rule and backend answer one HTTP(S) request.
+
+Sources:
+- kubernetes/website `concepts/services-networking/ingress.md` (classes, the deprecated
+  `kubernetes.io/ingress.class` annotation, default backend, TLS, multiple matches);
+- kubernetes/ingress-nginx `internal/ingress/controller/store/store.go` (GetIngressClass:
+  `ingressClassName` first, then the annotation, else ignored; sortIngressSlice: oldest first,
+  equal timestamps by namespace/name descending), `controller.go` createServers and
+  getBackendServers (one nginx server per host, Ingresses merged into it; for the same path
+  and pathType the first, i.e. oldest, Ingress keeps the location; paths without a Service
+  backend are skipped; canary Ingresses only add alternative backends), extractTLSSecretName,
+  and `template.go` buildServerName (exact server names first, then the one-label wildcard,
+  then the catch-all server `_` of the host-less rules). A request is matched against the
+  paths of the one server its Host selects; it never falls through to a less specific host.
+- interfaces.md `ingress-route` for the outcome order.
+
+Host and path matching live in ingress_paths.py; the controller's own Service and pods (the
+entry hops) in ingress_entry.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from . import ingress_paths as paths
+from .endpoints import service_endpoints
+from .ingress_entry import controller_hops, entry_paths
+from .types import (
+    EXTERNAL_NAME,
+    Diagnostic,
+    Ingress,
+    IngressBackend,
+    IngressClass,
+    IngressTLS,
+    QueryError,
+    Service,
+    ServicePort,
+    Snapshot,
+    Verdict,
+)
+
+__all__ = [
+    "IMPLEMENTATION_SPECIFIC_BEHAVIOUR", "IngressRequest", "answer_ingress_route", "conflicts",
+    "entry_paths", "ingress_columns", "is_served", "route", "served_ingresses", "serving_class",
+]
+
+IMPLEMENTATION_SPECIFIC_BEHAVIOUR = paths.IMPLEMENTATION_SPECIFIC_BEHAVIOUR
+CLASS_ANNOTATION = "kubernetes.io/ingress.class"
+CANARY_ANNOTATION = "nginx.ingress.kubernetes.io/canary"
+
+NOT_SERVED = "not-served"
+NO_CERTIFICATE = "no-certificate"
+ROUTED = "routed"
+NO_ENDPOINTS = "no-endpoints"
+DEFAULT_BACKEND = "default-backend"
+NO_MATCH = "no-match"
+
+
+@dataclass(frozen=True)
+class IngressRequest:
+    host: str
+    path: str = "/"
+    scheme: str = "http"
+    sni: str | None = None
+
+
+# --- which Ingresses a running controller serves ----------------------------------------------
+
+def class_name_of(ingress: Ingress) -> tuple[str | None, str]:
+    """(class name, where it came from): the field, else the deprecated annotation."""
+    if ingress.ingress_class_name:
+        return ingress.ingress_class_name, "spec.ingressClassName"
+    ann = ingress.class_annotation
+    if ann is None:
+        ann = ingress.annotations.get(CLASS_ANNOTATION)
+    if ann is not None:
+        return ann, f"annotation {CLASS_ANNOTATION}"
+    return None, ""
+
+
+def is_served(snap: Snapshot, ingress: Ingress) -> tuple[bool, str]:
+    """Does a running controller serve this Ingress, and why (not)?"""
+    name, source = class_name_of(ingress)
+    if name is None:
+        # The default IngressClass was applied at admission (manifests.py); ingress-nginx
+        # ignores class-less Ingresses unless --watch-ingress-without-class is set.
+        return False, f"Ingress {ingress.key} has no class (no ingressClassName, no " \
+                      f"{CLASS_ANNOTATION} annotation, no default IngressClass at creation)"
+    cls = snap.ingress_class_by_name.get(name)
+    if cls is None:
+        # store.go GetIngressClass: the IngressClass must exist; ingress-nginx compares an
+        # annotation with its own class name (--ingress-class, the name of its IngressClass).
+        return False, f"Ingress {ingress.key}: {source} names IngressClass {name!r}, which " \
+                      "does not exist"
+    running = snap.cluster.ingress_controllers
+    if running is not None and cls.controller not in running:
+        return False, f"Ingress {ingress.key}: IngressClass {cls.name} belongs to controller " \
+                      f"{cls.controller}, which is not running"
+    return True, f"Ingress {ingress.key} is served by {cls.controller} (IngressClass " \
+                 f"{cls.name}, from {source})"
+
+
+def serving_class(snap: Snapshot, ingress: Ingress) -> IngressClass | None:
+    """The IngressClass whose running controller serves the Ingress, or None."""
+    ok, _ = is_served(snap, ingress)
+    if not ok:
+        return None
+    name, _ = class_name_of(ingress)
+    return snap.ingress_class_by_name.get(name or "")
+
+
+_EPOCH = datetime.min.replace(tzinfo=UTC)
+
+
+def oldest_first(ingresses: Iterable[Ingress]) -> list[Ingress]:
+    """store.go sortIngressSlice: by creationTimestamp; equal ones by "ns/name" descending."""
+    out = sorted(ingresses, key=lambda i: i.key, reverse=True)
+    out.sort(key=lambda i: i.creation_timestamp or _EPOCH)
+    return out
+
+
+def is_canary(ingress: Ingress) -> bool:
+    return ingress.annotations.get(CANARY_ANNOTATION, "").lower() == "true"
+
+
+def served_ingresses(snap: Snapshot) -> list[Ingress]:
+    """Every served Ingress, oldest first."""
+    return oldest_first(i for i in snap.ingresses if is_served(snap, i)[0])
+
+
+# --- the merged configuration: one server per host ------------------------------------------
+
+@dataclass(frozen=True)
+class Location:
+    ingress: Ingress
+    rule_index: int
+    path_index: int
+    path: str  # as written ("/" when omitted)
+    path_type: str  # as written
+    backend: IngressBackend
+
+    @property
+    def field(self) -> str:
+        return f"spec.rules[{self.rule_index}].http.paths[{self.path_index}]"
+
+    @property
+    def regex(self) -> bool:
+        ann = self.ingress.annotations
+        target = ann.get(paths.REWRITE_TARGET_ANNOTATION, "")
+        return ann.get(paths.USE_REGEX_ANNOTATION, "").lower() == "true" or (
+            bool(target) and target != self.path)
+
+    def describe(self) -> str:
+        return f"{self.path} ({self.path_type}) of Ingress {self.ingress.key} {self.field}"
+
+
+@dataclass
+class Server:
+    host: str  # "" is the catch-all server of host-less rules
+    ingresses: list[Ingress] = field(default_factory=list)
+    locations: list[Location] = field(default_factory=list)
+    shadowed: list[tuple[Location, Location]] = field(default_factory=list)  # (loser, winner)
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def regex_mode(self) -> bool:
+        # template.go enforceRegexModifier: any location of the server using regex/rewrite.
+        return any(loc.regex for loc in self.locations)
+
+
+def build_servers(ingresses: Iterable[Ingress]) -> dict[str, Server]:
+    """controller.go createServers/getBackendServers over served Ingresses, oldest first."""
+    servers: dict[str, Server] = {}
+    for ing in oldest_first(ingresses):
+        if is_canary(ing):
+            continue  # canary Ingresses only add alternative backends to existing locations
+        for ri, rule in enumerate(ing.rules):
+            key = (rule.host or "").lower()
+            server = servers.setdefault(key, Server(key))
+            if ing not in server.ingresses:
+                server.ingresses.append(ing)
+            seen = {paths.conflict_key(loc.path_type, loc.path): loc for loc in server.locations}
+            for pi, p in enumerate(rule.paths):
+                loc = Location(ing, ri, pi, paths.ingress_path(p.path), p.path_type, p.backend)
+                if p.backend.service_name is None:
+                    server.skipped.append(f"{loc.describe()} has no Service backend: ingress-nginx "
+                                          "skips it")
+                    continue
+                k = paths.conflict_key(p.path_type, p.path)
+                if k in seen:
+                    server.shadowed.append((loc, seen[k]))
+                    continue
+                seen[k] = loc
+                server.locations.append(loc)
+    return servers
+
+
+def select_server(servers: Mapping[str, Server], host: str) -> tuple[Server | None, str]:
+    """nginx server selection: exact name, then the one-label wildcard, then `_`."""
+    if host and host in servers:
+        return servers[host], f"host {host} selects the server of rule host {host} (exact)"
+    if host and "." in host:
+        wildcard = "*." + host.split(".", 1)[1]
+        if wildcard in servers and paths.wildcard_matches(wildcard, host):
+            return servers[wildcard], f"host {host} selects the server of rule host {wildcard} " \
+                                      "(wildcard, one label)"
+    if "" in servers:
+        return servers[""], f"host {host or '(none)'} has no rule of its own: the rules " \
+                            "without host apply"
+    return None, f"no served Ingress has a rule for host {host or '(none)'}"
+
+
+def match_location(server: Server, request_path: str) -> Location | None:
+    """The location a request path reaches in one server, None for the server's root."""
+    if server.regex_mode:
+        return _match_regex(server, request_path)
+    matching = [loc for loc in server.locations
+                if paths.path_matches(loc.path_type, loc.path, request_path)]
+    if not matching:
+        return None
+    # "longest matching path; equal ones: Exact over Prefix" (ingress.md "Multiple matches").
+    return max(matching, key=lambda loc: paths.precedence(loc.path_type, loc.path))
+
+
+def _match_regex(server: Server, request_path: str) -> Location | None:
+    # location.go updateServerLocations, then template.go buildLocation `~* "^<path>"`,
+    # ordered by path length, longest first (controller.go), first match wins.
+    exact = {loc.path for loc in server.locations
+             if paths.effective_path_type(loc.path_type) == paths.EXACT}
+    entries: list[tuple[str, Location]] = []
+    for loc in server.locations:
+        ptype = paths.effective_path_type(loc.path_type)
+        if loc.path == "/" or ptype != paths.PREFIX or loc.regex:
+            entries.append((loc.path, loc))
+            continue
+        entries.append((loc.path if loc.path.endswith("/") else loc.path + "/", loc))
+        if loc.path not in exact:
+            entries.append((loc.path, loc))
+    entries.sort(key=lambda e: e[0], reverse=True)
+    entries.sort(key=lambda e: len(e[0]), reverse=True)
+    for pattern, loc in entries:
+        if paths.regex_location_matches(pattern, request_path):
+            return loc
+    return None
+
+
+# --- TLS ---------------------------------------------------------------------------------
+
+def find_certificate(served: list[Ingress], server_name: str) -> tuple[Ingress, IngressTLS] | None:
+    """The oldest served Ingress listing the name in spec.tls[].hosts (exact names before
+    wildcard ones, as extractTLSSecretName compares names before certificates)."""
+    for wildcard in (False, True):
+        for ing in served:
+            for tls in ing.tls:
+                for h in tls.hosts:
+                    if h.startswith("*.") == wildcard and paths.certificate_name_matches(h, server_name):
+                        return ing, tls
+    return None
+
+
+# --- backends ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BackendAnswer:
+    service: str  # ns/name
+    port: int | None
+    backends: tuple[str, ...]
+    problem: str | None  # why there is nothing to send to
+    trace: tuple[str, ...] = ()
+
+
+def _service_port(svc: Service, backend: IngressBackend) -> ServicePort | None:
+    for sp in svc.ports:
+        if backend.port_name is not None and sp.name == backend.port_name:
+            return sp
+        if backend.port_name is None and sp.port == backend.port_number:
+            return sp
+    return None
+
+
+def resolve_backend(snap: Snapshot, ing: Ingress, backend: IngressBackend) -> BackendAnswer:
+    """A Service backend: the Service port (by number or name) and its ready endpoints."""
+    key = f"{ing.namespace}/{backend.service_name}"
+    wanted = backend.port_name if backend.port_name is not None else backend.port_number
+    svc = snap.service(key)
+    if svc is None:
+        return BackendAnswer(key, backend.port_number, (), f"Service {key} does not exist")
+    sp = _service_port(svc, backend)
+    if sp is None:
+        return BackendAnswer(key, backend.port_number, (),
+                             f"Service {key} has no port {wanted!r}")
+    if svc.type == EXTERNAL_NAME:
+        # ingress-nginx proxies an ExternalName backend to the name it points at.
+        target = f"{svc.external_name}:{sp.port}"
+        return BackendAnswer(key, sp.port, (target,), None,
+                             (f"Service {key} is ExternalName: ingress-nginx proxies to {target}",))
+    ready = tuple(ep.address for ep in service_endpoints(snap, svc)
+                  if ep.ready and ep.service_port is not None
+                  and ep.service_port.port == sp.port and ep.service_port.protocol == sp.protocol)
+    named = f" (port {backend.port_name!r} is {sp.port})" if backend.port_name is not None else ""
+    if not ready:
+        return BackendAnswer(key, sp.port, (), f"Service {key} port {sp.port}{named} has no "
+                             "ready endpoint")
+    return BackendAnswer(key, sp.port, ready, None,
+                         (f"Service {key} port {sp.port}{named} -> ready endpoints "
+                          f"{', '.join(ready)}",))
+
+
+# --- route -------------------------------------------------------------------------------
+
+def _could_match(ing: Ingress, host: str) -> bool:
+    return ing.default_backend is not None or any(
+        paths.host_matches(r.host, host) for r in ing.rules)
+
+
+def _verdict(outcome: str, trace: list[str], reason: str, **details: Any) -> Verdict:
+    base: dict[str, Any] = {"ingress": None, "service": None, "port": None, "tls": None,
+                            "backends": [], "reason": reason}
+    base.update(details)
+    return Verdict(outcome, tuple(trace + [reason]), base)
+
+
+def route(snap: Snapshot, request: IngressRequest) -> Verdict:
+    """Route one request as the served Ingresses' controllers would (interfaces.md order)."""
+    trace: list[str] = []
+    host = paths.normalize_host(request.host)
+    raw_path, query = paths.split_request_path(request.path or "/")
+    req_path = paths.normalize_request_path(raw_path or "/")
+    scheme = (request.scheme or "http").lower()
+    trace.append(f"request {scheme}://{host or '(no host)'}{req_path}"
+                 + (f" (query {query!r} not matched)" if query else "")
+                 + (f" (normalised from {raw_path!r})" if req_path != (raw_path or "/") else ""))
+
+    served = served_ingresses(snap)
+    candidates = oldest_first(i for i in snap.ingresses if _could_match(i, host))
+    served_candidates = [i for i in candidates if i in served]
+    for ing in candidates:
+        trace.append(is_served(snap, ing)[1])
+    if not served_candidates:
+        reason = (f"no running controller serves an Ingress for host {host or '(none)'}"
+                  if candidates else f"no Ingress could match host {host or '(none)'}")
+        return _verdict(NOT_SERVED, trace, reason)
+
+    # Class of the answering controller (the first served candidate's) for the entry hops.
+    cls = serving_class(snap, served_candidates[0])
+    if cls is not None:
+        trace.extend(controller_hops(snap, cls, scheme))
+
+    tls_detail: dict[str, Any] | None = None
+    if scheme == "https":
+        server_name = paths.normalize_host(request.sni) if request.sni else host
+        cert = find_certificate(served, server_name)
+        if cert is None:
+            empty = [i.key for i in served if any(not t.hosts for t in i.tls)]
+            if empty:
+                trace.append(f"spec.tls entries without hosts in {', '.join(empty)}: ingress-nginx "
+                             "would use their secret only if its certificate names the host")
+            return _verdict(NO_CERTIFICATE, trace, f"TLS server name {server_name or '(none)'} "
+                            "is in no spec.tls[].hosts of a served Ingress: ingress-nginx presents "
+                            "its default (fake) certificate")
+        ing, tls = cert
+        secret = f"{ing.namespace}/{tls.secret_name}" if tls.secret_name else None
+        tls_detail = {"secret": secret}
+        trace.append(f"TLS {server_name} terminated with secret {secret or '(none: default certificate)'}"
+                     f" from Ingress {ing.key}")
+
+    servers = build_servers(served)
+    server, why = select_server(servers, host)
+    trace.append(why)
+    loc = match_location(server, req_path) if server else None
+    if server is not None:
+        trace.extend(server.skipped)
+        if server.regex_mode:
+            trace.append(f"server {server.host or '_'} is in regex mode (use-regex/rewrite-target "
+                         "annotation): paths are case-insensitive regexes, longest first")
+    if loc is not None:
+        trace.append(f"path {req_path} matches {loc.describe()}")
+        for loser, winner in (server.shadowed if server else []):
+            if winner is loc:
+                trace.append(f"{loser.describe()} is shadowed by the older {winner.describe()}")
+        ans = resolve_backend(snap, loc.ingress, loc.backend)
+        trace.extend(ans.trace)
+        common = {"ingress": loc.ingress.key, "service": ans.service, "port": ans.port,
+                  "tls": tls_detail, "backends": list(ans.backends), "host": server.host if server else "",
+                  "path": loc.path, "pathType": loc.path_type}
+        if ans.problem:
+            return _verdict(NO_ENDPOINTS, trace, f"{ans.problem}: the controller answers 503",
+                            httpStatus=503, **common)
+        if tls_detail is None and _has_tls(served, host):
+            trace.append(f"ingress-nginx redirects plain http for {host} to https (308, "
+                         "ssl-redirect) because a TLS section lists it")
+        return _verdict(ROUTED, trace, f"routed by Ingress {loc.ingress.key} to Service "
+                        f"{ans.service} port {ans.port}", **common)
+
+    if server is not None and server.host:
+        looser = [s for h, s in servers.items() if h != server.host and s.host != server.host
+                  and paths.host_matches(h, host) and match_location(s, req_path)]
+        if looser:
+            trace.append("rules of less specific hosts would match the path, but ingress-nginx "
+                         f"does not fall back from server {server.host}")
+    defaults = [i for i in served if i.default_backend is not None and not is_canary(i)]
+    if defaults:
+        ing = defaults[0]
+        backend = ing.default_backend
+        assert backend is not None
+        if backend.service_name is None:
+            trace.append(f"Ingress {ing.key} spec.defaultBackend is not a Service backend")
+        else:
+            ans = resolve_backend(snap, ing, backend)
+            trace.extend(ans.trace)
+            if len(defaults) > 1:
+                trace.append("several served Ingresses have spec.defaultBackend; the oldest, "
+                             f"{ing.key}, is used")
+            extra = {"httpStatus": 503} if ans.problem else {}
+            reason = (f"no rule matches: spec.defaultBackend of Ingress {ing.key} "
+                      f"(Service {ans.service} port {ans.port})")
+            if ans.problem:
+                reason += f"; {ans.problem}: the controller answers 503"
+            return _verdict(DEFAULT_BACKEND, trace, reason, ingress=ing.key, service=ans.service,
+                            port=ans.port, tls=tls_detail, backends=list(ans.backends), **extra)
+    return _verdict(NO_MATCH, trace, "no rule matches and no served Ingress has a "
+                    "spec.defaultBackend: the controller answers 404", tls=tls_detail,
+                    httpStatus=404)
+
+
+def _has_tls(served: list[Ingress], host: str) -> bool:
+    return bool(host) and find_certificate(served, host) is not None
+
+
+# --- diagnostics and columns ---------------------------------------------------------------
+
+def conflicts(snap: Snapshot) -> list[Diagnostic]:
+    """Paths that lose to an older Ingress's identical host+path+pathType, and extra default
+    backends that are never used."""
+    served = served_ingresses(snap)
+    out: list[Diagnostic] = []
+    for server in build_servers(served).values():
+        for loser, winner in server.shadowed:
+            where = f"host {server.host}" if server.host else "rules without host"
+            out.append(Diagnostic(
+                "warning", f"Ingress/{loser.ingress.namespace}/{loser.ingress.name}",
+                f"{loser.field}.path", "ingress-path-conflict",
+                f"{where}: path {loser.path} ({loser.path_type}) is already defined by "
+                f"{'this Ingress' if winner.ingress is loser.ingress else 'the older Ingress ' + winner.ingress.key} "
+                f"at {winner.field}; ingress-nginx keeps the first and ignores this one"))
+    defaults = [i for i in served if i.default_backend is not None and not is_canary(i)]
+    for ing in defaults[1:]:
+        out.append(Diagnostic(
+            "warning", f"Ingress/{ing.namespace}/{ing.name}", "spec.defaultBackend",
+            "ingress-default-backend-conflict",
+            f"the older Ingress {defaults[0].key} also has spec.defaultBackend; requests no "
+            "rule matches go to that one"))
+    return out
+
+
+def ingress_columns(snap: Snapshot) -> list[tuple[str, str, str]]:
+    """Every served (host, path, pathType), host "" for rules without host, path "/" when
+    omitted; sorted, without duplicates."""
+    cols = {(r.host or "", paths.ingress_path(p.path), p.path_type)
+            for ing in served_ingresses(snap) if not is_canary(ing)
+            for r in ing.rules for p in r.paths}
+    return sorted(cols)
+
+
+# --- the ingress-route query -----------------------------------------------------------
+
+def parse_request(q: Mapping[str, Any]) -> IngressRequest:
+    req = q.get("request")
+    if not isinstance(req, Mapping):
+        raise QueryError("ingress-route needs request: {host, path, scheme, sni}")
+    host = req.get("host") or ""
+    path = req.get("path")
+    path = "/" if path is None or path == "" else path
+    scheme = req.get("scheme") or "http"
+    sni = req.get("sni")
+    if not isinstance(host, str):
+        raise QueryError("request.host must be a string")
+    if not isinstance(path, str) or not (path.startswith("/") or path.startswith("?")):
+        raise QueryError(f"request.path must start with '/', got {path!r}")
+    if not isinstance(scheme, str) or scheme.lower() not in ("http", "https"):
+        raise QueryError(f"request.scheme must be http or https, got {scheme!r}")
+    if sni is not None and not isinstance(sni, str):
+        raise QueryError("request.sni must be a string")
+    return IngressRequest(host=host, path=path, scheme=scheme.lower(), sni=sni or None)
+
+
+def answer_ingress_route(snap: Snapshot, q: Mapping[str, Any]) -> dict[str, Any]:
+    v = route(snap, parse_request(q))
+    d = v.details
+    out: dict[str, Any] = {
+        "outcome": v.outcome, "ingress": d.get("ingress"), "service": d.get("service"),
+        "port": d.get("port"), "tls": d.get("tls"), "reason": d.get("reason"),
+        "backends": sorted(d.get("backends") or []),
+    }
+    if "httpStatus" in d:
+        out["httpStatus"] = d["httpStatus"]
+    out["trace"] = list(v.trace)
+    return out
