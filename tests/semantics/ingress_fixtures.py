@@ -7,12 +7,12 @@ from typing import Any
 
 from kubenet_site.semantics.types import (
     ClusterConfig,
+    Ingress,
     IngressBackend,
     IngressClass,
     IngressPath,
     IngressRule,
     IngressTLS,
-    Ingress,
     LoadBalancerIngress,
 )
 from tests.semantics.builders import at, pod, snapshot, sport, svc
