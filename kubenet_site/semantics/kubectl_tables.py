@@ -50,7 +50,11 @@ __all__ = [
     "get_pods",
     "get_services",
     "human_duration",
+    "ingress_cells",
+    "network_policy_cells",
+    "pod_cells",
     "render_table",
+    "service_cells",
     "translate_timestamp_since",
 ]
 

@@ -24,6 +24,7 @@ from kubenet_site.semantics.kubectl_tables import (
     get_services,
     human_duration,
     ingress_cells,
+    pod_cells,
     render_table,
     translate_timestamp_since,
 )
@@ -488,3 +489,168 @@ def test_get_netpol():
 ])
 def test_format_label_selector(selector, want):
     assert format_label_selector(selector) == want
+
+
+# --- printPod cells: printers_test.go TestPrintPod / TestPrintPodWithRestartableInitContainer ----
+
+def _rfc3339(ts):
+    return ts.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def cs(name="", ready=False, restarts=0, state=None, last=None, started=None):
+    """A containerStatus; `last` is how long ago its last termination finished."""
+    out = {"name": name, "ready": ready, "restartCount": restarts, "state": state or {}}
+    if last is not None:
+        out["lastState"] = {"terminated": {"finishedAt": _rfc3339(NOW - last)}}
+    if started is not None:
+        out["started"] = started
+    return out
+
+
+RUNNING, WAITING = {"running": {}}, {"waiting": {}}
+
+
+def go_pod(name, containers=1, init=(), phase="podPhase", statuses=None, init_statuses=None,
+           conditions=(), reason=None, deleted=False, **status):
+    """A Pod as printers_test.go builds it: `init` lists (name, role) pairs."""
+    st = {"phase": phase, "conditions": list(conditions), **status}
+    if reason:
+        st["reason"] = reason
+    if statuses is not None:
+        st["containerStatuses"] = statuses
+    if init_statuses is not None:
+        st["initContainerStatuses"] = init_statuses
+    return dataclasses.replace(
+        pod(name, ip=None, node=None, phase=phase, terminating=deleted,
+            ready=any(c["type"] == "Ready" and c["status"] == "True" for c in conditions),
+            containers=tuple(Container("") for _ in range(containers)),
+            init_containers=tuple(Container(n, role=r) for n, r in init),
+            raw={"status": st}),
+        creation_timestamp=None)
+
+
+SIDECARS = (("restartable-init-1", "sidecar"), ("restartable-init-2", "sidecar"))
+
+POD_CELL_CASES = [
+    pytest.param(go_pod("test1", 2, statuses=[cs(ready=True, restarts=3, state=RUNNING), cs(restarts=3)]),
+                 "1/2 podPhase 6", id="test1 restarts and ready"),
+    pytest.param(go_pod("test2", 2, statuses=[
+        cs(ready=True, restarts=3, state=RUNNING),
+        cs(restarts=3, state={"waiting": {"reason": "ContainerWaitingReason"}})]),
+        "1/2 ContainerWaitingReason 6", id="test2 container error overwrites phase"),
+    pytest.param(go_pod("test3", 2, statuses=[
+        cs(restarts=3, state={"waiting": {"reason": "ContainerWaitingReason"}}),
+        cs(restarts=3, state={"terminated": {"reason": "ContainerTerminatedReason"}})]),
+        "0/2 ContainerWaitingReason 6", id="test3 first container wins"),
+    pytest.param(go_pod("test4", 2, statuses=[cs(ready=True, restarts=3, state=RUNNING), cs(ready=True, restarts=3)]),
+                 "1/2 podPhase 6", id="test4 ready is not enough"),
+    pytest.param(go_pod("test5", 2, reason="podReason",
+                        statuses=[cs(ready=True, restarts=3, state=RUNNING), cs(ready=True, restarts=3)]),
+                 "1/2 podReason 6", id="test5 pod reason"),
+    pytest.param(go_pod("test6", 2, phase="Running", statuses=[
+        cs(ready=True, restarts=3, state={"terminated": {"reason": "Completed", "exitCode": 0}}),
+        cs(ready=True, restarts=3, state=RUNNING)]),
+        "1/2 NotReady 6", id="test6 completed and running, no Ready condition"),
+    pytest.param(go_pod("test6", 2, phase="Running", conditions=[{"type": "Ready", "status": "True"}], statuses=[
+        cs(ready=True, restarts=3, state={"terminated": {"reason": "Completed", "exitCode": 0}}),
+        cs(ready=True, restarts=3, state=RUNNING)]),
+        "1/2 Running 6", id="test6 completed and running, Ready"),
+    pytest.param(go_pod("test7", 1, init=(("i", "init"),),
+                        init_statuses=[cs("i", restarts=3, state=RUNNING, last=10 * S)],
+                        statuses=[cs(state=WAITING)]),
+                 "0/1 Init:0/1 3 (10s ago)", id="test7 init restarting"),
+    pytest.param(go_pod("test8", 1, init=(("i", "init"), ("j", "init")),
+                        init_statuses=[cs("i", restarts=3, state=RUNNING, last=10 * S), cs("j", state=WAITING)],
+                        statuses=[cs(state=WAITING)]),
+                 "0/1 Init:0/2 3 (10s ago)", id="test8"),
+    pytest.param(go_pod("test9", 1, init=(("i", "init"), ("j", "init")),
+                        init_statuses=[cs("i", state={"terminated": {}}),
+                                       cs("j", restarts=3, state=RUNNING, last=10 * S)],
+                        statuses=[cs(state=WAITING)]),
+                 "0/1 Init:1/2 3 (10s ago)", id="test9"),
+    pytest.param(go_pod("test10", 1, init=(("i", "init"), ("j", "init")),
+                        init_statuses=[cs("i", restarts=2, state={"terminated": {}}, last=2 * M),
+                                       cs("j", restarts=3, state=RUNNING, last=10 * S)],
+                        statuses=[cs(state=WAITING)]),
+                 "0/1 Init:1/2 5 (10s ago)", id="test10"),
+    pytest.param(go_pod("test11", 1, phase="Running", init=(("i", "init"),),
+                        init_statuses=[cs("i", restarts=2, state={"terminated": {}}, last=2 * M)],
+                        statuses=[cs(restarts=4, state=RUNNING, last=20 * S)]),
+                 "0/1 Running 4 (20s ago)", id="test11 init restarts drop once initialized"),
+    pytest.param(go_pod("test12", 1, phase="Running",
+                        statuses=[cs(ready=True, restarts=3, state=RUNNING, last=5 * D)]),
+                 "1/1 Running 3 (5d ago)", id="test12"),
+    pytest.param(go_pod("test13", 2, phase="Running", statuses=[
+        cs(ready=True, state=RUNNING), cs(ready=True, restarts=3, state=RUNNING, last=10 * D)]),
+        "2/2 Running 3 (10d ago)", id="test13"),
+    pytest.param(go_pod("test14", 2, phase="Running", statuses=[
+        cs(ready=True, restarts=6, state=RUNNING, last=5 * D), cs(ready=True, restarts=3, state=RUNNING, last=20 * D)]),
+        "2/2 Running 9 (5d ago)", id="test14 latest restart"),
+    pytest.param(go_pod("test15", 2, conditions=[
+        {"type": "PodScheduled", "status": "False", "reason": "SchedulingGated"}]),
+        "0/2 SchedulingGated 0", id="test15 SchedulingGated"),
+    pytest.param(go_pod("test16", phase="Succeeded", statuses=[
+        cs(state={"terminated": {"reason": "Completed", "exitCode": 0}})]),
+        "0/1 Completed 0", id="test16 succeeded"),
+    pytest.param(go_pod("test17", phase="Failed", statuses=[
+        cs(state={"terminated": {"reason": "Error", "exitCode": 1}})]),
+        "0/1 Error 0", id="test17 failed"),
+    pytest.param(go_pod("test18", phase="Succeeded", deleted=True, statuses=[
+        cs(state={"terminated": {"reason": "Completed", "exitCode": 0}})]),
+        "0/1 Completed 0", id="test18 succeeded, deleted"),
+    pytest.param(go_pod("test19", phase="Running", deleted=True, statuses=[cs(state=RUNNING)]),
+                 "0/1 Terminating 0", id="test19 running, deleted"),
+    pytest.param(go_pod("test20", phase="Pending", deleted=True), "0/1 Terminating 0", id="test20 pending, deleted"),
+    pytest.param(go_pod("r1", 1, phase="Pending", init=SIDECARS,
+                        conditions=[{"type": "Initialized", "status": "False"}],
+                        init_statuses=[cs("restartable-init-1", restarts=3, state=RUNNING, started=False, last=10 * S),
+                                       cs("restartable-init-2", state=WAITING, started=False)],
+                        statuses=[cs(state=WAITING)]),
+                 "0/3 Init:0/2 3 (10s ago)", id="sidecar running, not started"),
+    pytest.param(go_pod("r2", 1, phase="Pending", init=SIDECARS,
+                        conditions=[{"type": "Initialized", "status": "False"}],
+                        init_statuses=[cs("restartable-init-1", restarts=3, state=RUNNING, started=True, last=10 * S),
+                                       cs("restartable-init-2", state=RUNNING, started=False)],
+                        statuses=[cs(state=WAITING)]),
+                 "0/3 Init:1/2 3 (10s ago)", id="first sidecar started"),
+    pytest.param(go_pod("r3", 1, phase="Running", init=SIDECARS,
+                        conditions=[{"type": "Initialized", "status": "True"}],
+                        init_statuses=[cs("restartable-init-1", restarts=3, state=RUNNING, started=True, last=10 * S),
+                                       cs("restartable-init-2", state=RUNNING, started=True)],
+                        statuses=[cs(ready=True, restarts=4, state=RUNNING, last=20 * S)]),
+                 "1/3 Running 7 (10s ago)", id="sidecars started, container running"),
+    pytest.param(go_pod("r4", 1, phase="Succeeded", init=SIDECARS,
+                        conditions=[{"type": "Initialized", "status": "True"}],
+                        init_statuses=[
+                            cs("restartable-init-1", restarts=3, started=False, last=10 * S,
+                               state={"terminated": {"reason": "Error", "exitCode": 137}}),
+                            cs("restartable-init-2", started=False,
+                               state={"terminated": {"reason": "Error", "exitCode": 137}})],
+                        statuses=[cs(restarts=4, last=20 * S,
+                                     state={"terminated": {"reason": "Completed", "exitCode": 0}})]),
+                 "0/3 Completed 7 (10s ago)", id="sidecars failed, container completed"),
+    pytest.param(go_pod("r5", 1, phase="Running", init=(("init1", "init"), ("sidecar1", "sidecar")),
+                        init_statuses=[{"name": "initinvalid"}, {"name": "init1"}, {"name": "sidecar1"}],
+                        statuses=[{"name": "containerinvalid"}, {"name": "container1"}]),
+                 "0/2 Init:0/2 0", id="statuses of containers the spec lacks"),
+]
+
+
+@pytest.mark.parametrize(("p", "want"), POD_CELL_CASES)
+def test_pod_cells_as_printers_test(p, want):
+    cells = pod_cells(p, NOW)
+    assert cells[0] == p.name and cells[4] == "<unknown>"
+    assert " ".join(cells[1:4]) == want
+
+
+def test_pod_wide_cells_as_printers_test():
+    p = dataclasses.replace(pod("test1", ip=("1.1.1.1", "2001:db8::"), node="test1", phase="podPhase", ready=False,
+                                containers=(Container(""), Container("")), raw={
+        "spec": {"readinessGates": [{"conditionType": "condition1"}, {"conditionType": "condition2"},
+                                    {"conditionType": "condition3"}]},
+        "status": {"phase": "podPhase", "nominatedNodeName": "node1",
+                   "conditions": [{"type": "condition1", "status": "False"},
+                                  {"type": "condition2", "status": "True"}],
+                   "containerStatuses": [cs(ready=True, restarts=3, state=RUNNING), cs(restarts=3)]},
+    }), creation_timestamp=None)
+    assert pod_cells(p, NOW) == ["test1", "1/2", "podPhase", "6", "<unknown>", "1.1.1.1", "test1", "node1", "1/3"]
