@@ -1,0 +1,256 @@
+"""Field errors as the API server prints them, and the apimachinery string validators.
+
+Sources: apimachinery `pkg/util/validation/field/errors.go` (ErrorBody: "Invalid value: 80: ...",
+"Required value", "Forbidden: ...", "Duplicate value: ...", "Unsupported value: ...") and
+`pkg/util/validation/validation.go` (IsDNS1123Label, IsDNS1123Subdomain, IsDNS1035Label,
+IsQualifiedName, IsValidLabelValue, IsValidPortNum, IsValidPortName, IsValidIP, IsValidCIDR,
+IsWildcardDNS1123Subdomain), messages copied literally.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from typing import Any
+
+INVALID, REQUIRED, FORBIDDEN, DUPLICATE, NOT_SUPPORTED, TOO_LONG, TOO_MANY = (
+    "Invalid value", "Required value", "Forbidden", "Duplicate value", "Unsupported value",
+    "Too long", "Too many",
+)
+
+_NO_VALUE = object()
+
+
+def go_repr(value: Any) -> str:
+    """A bad value the way field.Error prints it: %q for strings, %v for numbers, %#v else."""
+    if value is None:
+        return '"null"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, list | tuple):
+        if all(isinstance(v, str) for v in value):
+            return "[]string{" + ", ".join(go_repr(v) for v in value) + "}"
+        return "[]interface {}{" + ", ".join(go_repr(v) for v in value) + "}"
+    if isinstance(value, dict):
+        return "map[string]interface {}{" + ", ".join(f"{go_repr(k)}:{go_repr(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One field.Error: `path` as the API server prints it, `message` its ErrorBody."""
+
+    path: str
+    type: str
+    detail: str = ""
+    value: Any = _NO_VALUE
+    code: str = "invalid"
+
+    @property
+    def message(self) -> str:
+        # errors.go ErrorBody: Required/Forbidden/TooLong/Internal print no value.
+        if self.type in (REQUIRED, FORBIDDEN, TOO_LONG) or self.value is _NO_VALUE:
+            body = self.type
+        else:
+            body = f"{self.type}: {go_repr(self.value)}"
+        return f"{body}: {self.detail}" if self.detail else body
+
+
+def invalid(path: str, value: Any, detail: str) -> FieldError:
+    return FieldError(path, INVALID, detail, value)
+
+
+def required(path: str, detail: str = "") -> FieldError:
+    return FieldError(path, REQUIRED, detail)
+
+
+def forbidden(path: str, detail: str) -> FieldError:
+    return FieldError(path, FORBIDDEN, detail)
+
+
+def duplicate(path: str, value: Any) -> FieldError:
+    return FieldError(path, DUPLICATE, "", value)
+
+
+def not_supported(path: str, value: Any, supported: list[str] | tuple[str, ...]) -> FieldError:
+    detail = "supported values: " + ", ".join(go_repr(s) for s in supported)
+    return FieldError(path, NOT_SUPPORTED, detail, value)
+
+
+# --- apimachinery pkg/util/validation/validation.go ---------------------------------------------
+
+def regex_error(msg: str, fmt: str, *examples: str) -> str:
+    # validation.go RegexError: note the double space it produces between examples.
+    if not examples:
+        return f"{msg} (regex used for validation is '{fmt}')"
+    out = msg + " (e.g. "
+    for i, ex in enumerate(examples):
+        if i > 0:
+            out += " or "
+        out += "'" + ex + "', "
+    return out + "regex used for validation is '" + fmt + "')"
+
+
+def max_len_error(n: int) -> str:
+    return f"must be no more than {n} characters"
+
+
+DNS1123_LABEL_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
+DNS1123_LABEL_ERR = ("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', "
+                     "and must start and end with an alphanumeric character")
+DNS1123_SUBDOMAIN_FMT = DNS1123_LABEL_FMT + "(\\." + DNS1123_LABEL_FMT + ")*"
+DNS1123_SUBDOMAIN_ERR = ("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, "
+                         "'-' or '.', and must start and end with an alphanumeric character")
+DNS1035_LABEL_FMT = "[a-z]([-a-z0-9]*[a-z0-9])?"
+DNS1035_LABEL_ERR = ("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with "
+                     "an alphabetic character, and end with an alphanumeric character")
+WILDCARD_FMT = "\\*\\." + DNS1123_SUBDOMAIN_FMT
+WILDCARD_ERR = ("a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, "
+                "which must consist of lower case alphanumeric characters, '-' or '.' and end with an "
+                "alphanumeric character")
+QUALIFIED_NAME_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
+QUALIFIED_NAME_ERR = ("must consist of alphanumeric characters, '-', '_' or '.', and must start and end "
+                      "with an alphanumeric character")
+LABEL_VALUE_FMT = "(" + QUALIFIED_NAME_FMT + ")?"
+LABEL_VALUE_ERR = ("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' "
+                   "or '.', and must start and end with an alphanumeric character")
+
+_RE = {k: re.compile("^" + v + "$") for k, v in {
+    "dns1123label": DNS1123_LABEL_FMT, "dns1123sub": DNS1123_SUBDOMAIN_FMT, "dns1035": DNS1035_LABEL_FMT,
+    "wildcard": WILDCARD_FMT, "qualified": QUALIFIED_NAME_FMT, "labelvalue": LABEL_VALUE_FMT,
+}.items()}
+
+
+def is_dns1123_label(value: str) -> list[str]:
+    errs = []
+    if len(value) > 63:
+        errs.append(max_len_error(63))
+    if not _RE["dns1123label"].match(value):
+        errs.append(regex_error(DNS1123_LABEL_ERR, DNS1123_LABEL_FMT, "my-name", "123-abc"))
+    return errs
+
+
+def is_dns1123_subdomain(value: str) -> list[str]:
+    errs = []
+    if len(value) > 253:
+        errs.append(max_len_error(253))
+    if not _RE["dns1123sub"].match(value):
+        errs.append(regex_error(DNS1123_SUBDOMAIN_ERR, DNS1123_SUBDOMAIN_FMT, "example.com"))
+    return errs
+
+
+def is_dns1035_label(value: str) -> list[str]:
+    errs = []
+    if len(value) > 63:
+        errs.append(max_len_error(63))
+    if not _RE["dns1035"].match(value):
+        errs.append(regex_error(DNS1035_LABEL_ERR, DNS1035_LABEL_FMT, "my-name", "abc-123"))
+    return errs
+
+
+def is_wildcard_dns1123_subdomain(value: str) -> list[str]:
+    errs = []
+    if len(value) > 253:
+        errs.append(max_len_error(253))
+    if not _RE["wildcard"].match(value):
+        errs.append(regex_error(WILDCARD_ERR, WILDCARD_FMT, "*.example.com"))
+    return errs
+
+
+def is_qualified_name(value: str) -> list[str]:
+    errs: list[str] = []
+    parts = value.split("/")
+    if len(parts) == 1:
+        name = parts[0]
+    elif len(parts) == 2:
+        prefix, name = parts
+        if not prefix:
+            errs.append("prefix part must be non-empty")
+        else:
+            errs.extend("prefix part " + m for m in is_dns1123_subdomain(prefix))
+    else:
+        return ["a qualified name " + regex_error(QUALIFIED_NAME_ERR, QUALIFIED_NAME_FMT, "MyName", "my.name",
+                                                  "123-abc")
+                + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"]
+    if not name:
+        errs.append("name part must be non-empty")
+    elif len(name) > 63:
+        errs.append("name part " + max_len_error(63))
+    if not _RE["qualified"].match(name):
+        errs.append("name part " + regex_error(QUALIFIED_NAME_ERR, QUALIFIED_NAME_FMT, "MyName", "my.name",
+                                               "123-abc"))
+    return errs
+
+
+def is_valid_label_value(value: str) -> list[str]:
+    errs = []
+    if len(value) > 63:
+        errs.append(max_len_error(63))
+    if not _RE["labelvalue"].match(value):
+        errs.append(regex_error(LABEL_VALUE_ERR, LABEL_VALUE_FMT, "MyValue", "my_value", "12345"))
+    return errs
+
+
+PORT_RANGE_MSG = "must be between 1 and 65535, inclusive"
+
+
+def is_valid_port_num(port: int) -> list[str]:
+    return [] if 1 <= port <= 65535 else [PORT_RANGE_MSG]
+
+
+_PORT_NAME_CHARSET = re.compile("^[-a-z0-9]+$")
+_PORT_NAME_LETTER = re.compile("[a-z]")
+
+
+def is_valid_port_name(port: str) -> list[str]:
+    """IANA_SVC_NAME (RFC 6335): validation.go IsValidPortName."""
+    errs = []
+    if len(port) > 15:
+        errs.append(max_len_error(15))
+    if not _PORT_NAME_CHARSET.match(port):
+        errs.append("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
+    if not _PORT_NAME_LETTER.search(port):
+        errs.append("must contain at least one letter (a-z)")
+    if "--" in port:
+        errs.append("must not contain consecutive hyphens")
+    if port and (port[0] == "-" or port[-1] == "-"):
+        errs.append("must not begin or end with a hyphen")
+    return errs
+
+
+IP_MSG = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"
+CIDR_MSG = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"
+
+
+def parse_ip(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(value)
+    except ValueError:
+        return None
+
+
+def parse_cidr(value: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    """net.ParseCIDR: host bits may be set ("10.0.0.1/24" is accepted and means 10.0.0.0/24)."""
+    if "/" not in value:
+        return None
+    try:
+        return ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        return None
+
+
+def is_valid_ip(path: str, value: str) -> list[FieldError]:
+    return [] if parse_ip(value) is not None else [invalid(path, value, IP_MSG)]
+
+
+def is_valid_cidr(path: str, value: str) -> list[FieldError]:
+    return [] if parse_cidr(value) is not None else [invalid(path, value, CIDR_MSG)]
+
+
+def name_errors(path: str, value: str, check) -> list[FieldError]:
+    return [invalid(path, value, m) for m in check(value)]
