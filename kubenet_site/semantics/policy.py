@@ -432,6 +432,8 @@ def connect_service(snap: Snapshot, source: Pod | Party | str, svc: Service, por
         raise QueryError(f"Service {svc.key} is ExternalName: a DNS alias, not proxied")
     src = resolve_party(snap, source)
     proto = normalize_protocol(protocol) if protocol else None
+    if svc.headless and not svc.ports:
+        return _connect_portless(snap, src, svc, port, proto or "TCP")
     sp = _service_port(svc, port, proto)
     proto = sp.protocol.upper()
     trace = [f"{src.label} -> Service {svc.key} port {sp.port}/{proto}"
@@ -456,6 +458,28 @@ def connect_service(snap: Snapshot, source: Pod | Party | str, svc: Service, por
         worst = next((v for v in verdicts if v.outcome != ALLOWED), verdicts[0])
         trace.append(f"backend {ep.address}: {outcome}")
         trace.extend("  " + line for line in worst.trace[1:])
+    outcomes = set(results.values())
+    verdict = outcomes.pop() if len(outcomes) == 1 else PARTIAL
+    return Verdict(verdict, tuple(trace), {"backends": dict(sorted(results.items()))})
+
+
+def _connect_portless(snap: Snapshot, src: Party, svc: Service, port: int | str | None, proto: str) -> Verdict:
+    """A headless Service without ports: clients reach its endpoints' IPs on any port."""
+    if port is None:
+        raise QueryError(f"Service {svc.key} is headless without ports: give a port")
+    trace = [f"{src.label} -> headless Service {svc.key} (no ports): each endpoint on {port}/{proto}"]
+    eps = [e for e in _endpoints_module().service_endpoints(snap, svc) if e.ready]
+    if not eps:
+        trace.append("no ready endpoint")
+        return Verdict(BLOCKED, tuple(trace), {"backends": {}})
+    results: dict[str, str] = {}
+    for ep in eps:
+        pod = snap.pod(ep.pod_key) if ep.pod_key else None
+        backend = party_of_pod(snap, pod) if pod is not None else party_of_ip(snap, ep.ip)
+        v = connect(snap, src, backend, port, proto)
+        results[ep.address] = v.outcome
+        trace.append(f"backend {ep.address}: {v.outcome}")
+        trace.extend("  " + line for line in v.trace[1:])
     outcomes = set(results.values())
     verdict = outcomes.pop() if len(outcomes) == 1 else PARTIAL
     return Verdict(verdict, tuple(trace), {"backends": dict(sorted(results.items()))})
