@@ -364,3 +364,68 @@ def test_answer_endpoints_shape():
     assert result["ports"] == {"http": {"ready": ["10.244.0.5:8080"], "serving": ["10.244.0.5:8080"]}}
     assert result["hostnames"] == {}
     assert result["trace"]
+
+
+# --- utils_test.go TestPodToEndpoint (ns "test", pod1 1.2.3.5 on node-1, Service port 80) -------
+
+def _pod1(ready=True, terminating=False, **kw):
+    return pod("pod1", ns="test", labels={"foo": "bar"}, ip=kw.pop("ip", "1.2.3.5"), node="node-1",
+               ready=ready, terminating=terminating, **kw)
+
+
+NODE1 = node("node-1", "10.0.0.1", labels={"topology.kubernetes.io/zone": "us-central1-a",
+                                           "topology.kubernetes.io/region": "us-central1"})
+
+POD_TO_ENDPOINT = [
+    pytest.param(_pod1(), False, None, ("1.2.3.5", True, True, False, None, None), id="Ready pod"),
+    pytest.param(_pod1(), True, None, ("1.2.3.5", True, True, False, None, None),
+                 id="Ready pod + publishNotReadyAddresses"),
+    pytest.param(_pod1(ready=False), False, None, ("1.2.3.5", False, False, False, None, None), id="Unready pod"),
+    pytest.param(_pod1(ready=False), True, None, ("1.2.3.5", True, False, False, None, None),
+                 id="Unready pod + publishNotReadyAddresses"),
+    pytest.param(_pod1(), False, NODE1, ("1.2.3.5", True, True, False, "us-central1-a", None),
+                 id="Ready pod + node labels"),
+    pytest.param(_pod1(ip=("1.2.3.4", "1234::5678:0000:0000:9abc:def0")), False, NODE1,
+                 ("1.2.3.4", True, True, False, "us-central1-a", None), id="Multi IP Ready pod + node labels"),
+    pytest.param(_pod1(subdomain="foo", hostname="example-hostname"), False, NODE1,
+                 ("1.2.3.5", True, True, False, "us-central1-a", "example-hostname"), id="Ready pod + hostname"),
+    pytest.param(_pod1(terminating=True), False, None, ("1.2.3.5", False, True, True, None, None),
+                 id="Ready terminating pod"),
+    pytest.param(_pod1(ready=False, terminating=True), False, None, ("1.2.3.5", False, False, True, None, None),
+                 id="Not ready terminating pod"),
+]
+
+
+@pytest.mark.parametrize("p,pnra,node_obj,expected", POD_TO_ENDPOINT)
+def test_pod_to_endpoint(p, pnra, node_obj, expected):
+    service = svc("foo", ns="test", selector={"foo": "bar"}, ports=(sport(80, name="foo"),),
+                  ip_families=("IPv4",), publish_not_ready_addresses=pnra)
+    snap = snapshot(service, p, *([node_obj] if node_obj else []))
+    (ep,) = E.service_endpoints(snap, service)
+    assert (ep.ip, ep.ready, ep.serving, ep.terminating, ep.zone, ep.hostname) == expected
+    assert (ep.node_name, ep.pod_key, ep.port) == ("node-1", "test/pod1", 80)
+
+
+# --- utils_test.go TestSupportedServiceAddressType ----------------------------------------------
+
+@pytest.mark.parametrize("cluster_ip,families,expected", [
+    pytest.param("10.0.0.10", (), {"IPv4"}, id="v4 service with no ip families (cluster upgrade)"),
+    pytest.param("2000::1", (), {"IPv6"}, id="v6 service with no ip families (cluster upgrade)"),
+    pytest.param("10.0.0.10", ("IPv4",), {"IPv4"}, id="v4 service"),
+    pytest.param("2000::1", ("IPv6",), {"IPv6"}, id="v6 services"),
+    pytest.param("10.0.0.10", ("IPv4", "IPv6"), {"IPv4", "IPv6"}, id="v4,v6 service"),
+    pytest.param("2000::1", ("IPv6", "IPv4"), {"IPv4", "IPv6"}, id="v6,v4 service"),
+    pytest.param("None", (), {"IPv4", "IPv6"}, id="headless with no families (old api-server)"),
+    pytest.param("None", ("IPv4", "IPv6"), {"IPv4", "IPv6"}, id="headless with families"),
+])
+def test_supported_address_types(cluster_ip, families, expected):
+    assert E.address_types(svc("s", cluster_ip=cluster_ip, ip_families=families)) == expected
+
+
+# --- utils_test.go TestGetEndpointPorts ------------------------------------------------------
+
+def test_get_endpoint_ports_named_and_numeric():
+    service = svc("s", selector=WEB, ports=(sport(80, 80, name="http"), sport(0, "https", name="https")))
+    p = pod("a", labels=WEB, ip="10.244.0.5", container_ports=ports("https:443"))
+    assert [(e.service_port.name, e.port) for e in E.service_endpoints(snapshot(service, p), service)] == [
+        ("http", 80), ("https", 443)]
