@@ -339,13 +339,17 @@ def route(snap: Snapshot, request: IngressRequest) -> Verdict:
     served_candidates = [i for i in candidates if i in served]
     for ing in candidates:
         trace.append(is_served(snap, ing)[1])
-    if not served_candidates:
-        reason = (f"no running controller serves an Ingress for host {host or '(none)'}"
-                  if candidates else f"no Ingress could match host {host or '(none)'}")
-        return _verdict(NOT_SERVED, trace, reason)
+    if not served:
+        return _verdict(NOT_SERVED, trace, "no running controller serves any Ingress")
+    if candidates and not served_candidates:
+        return _verdict(NOT_SERVED, trace, "no running controller serves an Ingress that could "
+                        f"match host {host or '(none)'}")
+    if not candidates:
+        # A running controller still answers (conformance host_rules: unknown host -> 404).
+        trace.append(f"no Ingress has a rule for host {host or '(none)'} or a default backend")
 
     # Class of the answering controller (the first served candidate's) for the entry hops.
-    cls = serving_class(snap, served_candidates[0])
+    cls = serving_class(snap, (served_candidates or served)[0])
     if cls is not None:
         trace.extend(controller_hops(snap, cls, scheme))
 

@@ -172,8 +172,7 @@ def test_conformance_host_rules(scheme, host, status, service):
         if scheme == "https":
             assert v.details["tls"] == {"secret": "default/conformance-tls"}
     else:
-        # no host server, no rule without host: nothing claims the host at all
-        assert v.outcome in ("no-match", "not-served"), "\n".join(v.trace)
+        assert (v.outcome, v.details.get("httpStatus")) == ("no-match", 404), "\n".join(v.trace)
 
 
 # --- pure matching corner cases ------------------------------------------------------------
