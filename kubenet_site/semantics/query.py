@@ -1,0 +1,162 @@
+"""The stateless query API (shared/design/interfaces.md): one document in, one document out.
+
+`run(document)` builds the cluster the document describes, collects its diagnostics (the API
+server's refusals first, then diagnostics.diagnose) and answers each query through the handler
+its kind names (docs/engine-api.md). Handlers are imported lazily, so a module still being
+written elsewhere only costs the queries of its own kinds. Only a document that cannot be read
+at all raises QueryRefused(error, where); everything else is answered.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, is_dataclass
+from datetime import datetime
+from typing import Any
+
+from .manifests import ManifestError, build_snapshot, load_documents, parse_cluster, parse_yaml_documents
+from .types import QueryError
+
+# kind -> (modules under kubenet_site.semantics, tried in order; function)
+HANDLERS: dict[str, tuple[tuple[str, ...], str]] = {
+    "select": (("endpoints",), "answer_select"),
+    "endpoints": (("endpoints",), "answer_endpoints"),
+    "dns": (("dns",), "answer_dns"),
+    "env": (("envvars",), "answer_env"),
+    "route": (("proxy",), "answer_route"),
+    "connect": (("policy",), "answer_connect"),
+    "reachability": (("matrix", "reachability"), "answer_reachability"),
+    "ingress-route": (("ingress",), "answer_ingress_route"),
+}
+PACKAGE = __name__.rpartition(".")[0]
+
+
+class QueryRefused(Exception):
+    """A document that cannot be read: the CLI prints {"error", "where"} and exits 2, REST answers 400."""
+
+    def __init__(self, error: str, where: str) -> None:
+        super().__init__(f"{where}: {error}")
+        self.error = error
+        self.where = where
+
+    def as_dict(self) -> dict[str, str]:
+        return {"error": self.error, "where": self.where}
+
+
+def load_document_text(text: str | bytes) -> dict[str, Any]:
+    """The query document from JSON or YAML text, with the manifests' hostile-input limits."""
+    try:
+        docs = [d for d in parse_yaml_documents(text) if d is not None]
+    except ManifestError as exc:
+        raise QueryRefused(exc.message, exc.where) from None
+    if not docs:
+        raise QueryRefused("the document is empty", "document 1")
+    if len(docs) > 1:
+        raise QueryRefused("expected one query document, found several", "document 2")
+    if not isinstance(docs[0], dict):
+        raise QueryRefused(f"the query document must be a mapping, not a {type(docs[0]).__name__}", "document 1")
+    return docs[0]
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, set | frozenset):
+        return sorted((_jsonable(v) for v in value), key=str)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if is_dataclass(value) and not isinstance(value, type):
+        return _jsonable(asdict(value))
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def _handler(kind: str):
+    module_names, func_name = HANDLERS[kind]
+    for name in module_names:
+        full = f"{PACKAGE}.{name}"
+        try:
+            module = importlib.import_module(full)
+        except ModuleNotFoundError as exc:
+            if exc.name == full:
+                continue
+            raise
+        fn = getattr(module, func_name, None)
+        if fn is not None:
+            return fn
+    return None
+
+
+def _answer(snapshot: Any, build: Any, query: Any) -> dict[str, Any]:
+    if not isinstance(query, Mapping):
+        return {"kind": None, "error": f"a query must be a mapping, not a {type(query).__name__}"}
+    kind = query.get("kind")
+    if kind == "validate":
+        return {"kind": "validate", "valid": build.valid,
+                "errors": [{"object": d.object, "field": d.field, "message": d.message} for d in build.errors]}
+    if not isinstance(kind, str) or kind not in HANDLERS:
+        known = ", ".join(sorted([*HANDLERS, "validate"]))
+        return {"kind": kind, "error": f"unknown query kind {kind!r} (known: {known})"}
+    try:
+        fn = _handler(kind)
+        if fn is None:
+            return {"kind": kind, "error": f"query kind {kind!r} is not available in this build"}
+        answer = fn(snapshot, query)
+    except QueryError as exc:
+        return {"kind": kind, "error": str(exc)}
+    except Exception as exc:  # one broken handler must not sink the document
+        return {"kind": kind, "error": f"internal error: {type(exc).__name__}: {exc}"}
+    out = {"kind": kind}
+    out.update(_jsonable(answer) if isinstance(answer, Mapping) else {"answer": _jsonable(answer)})
+    out["kind"] = kind
+    return out
+
+
+def _diagnose(snapshot: Any) -> list[dict[str, str]]:
+    try:
+        module = importlib.import_module(f"{PACKAGE}.diagnostics")
+    except ModuleNotFoundError as exc:
+        if exc.name == f"{PACKAGE}.diagnostics":
+            return []
+        raise
+    return [d.as_dict() if hasattr(d, "as_dict") else _jsonable(d) for d in module.diagnose(snapshot)]
+
+
+def run(document: Any) -> dict[str, Any]:
+    """interfaces.md: {cluster, manifests, queries} -> {answers, diagnostics}."""
+    if not isinstance(document, Mapping):
+        raise QueryRefused(f"the query document must be a mapping, not a {type(document).__name__}", "document")
+    queries = document.get("queries")
+    if "queries" not in document:
+        raise QueryRefused("the document has no `queries` list", "queries")
+    if not isinstance(queries, list):
+        raise QueryRefused(f"`queries` must be a list, not a {type(queries).__name__}", "queries")
+    try:
+        cluster = parse_cluster(document.get("cluster"))
+    except ManifestError as exc:
+        raise QueryRefused(exc.message, exc.where) from None
+    manifests = document.get("manifests")
+    if manifests is not None and not isinstance(manifests, str | bytes | list | dict):
+        raise QueryRefused(f"must be YAML text or a list of objects, not a {type(manifests).__name__}",
+                           "manifests")
+    try:
+        objects = load_documents(manifests)
+    except ManifestError as exc:
+        where = f"manifests: {exc.where}" if exc.where and not exc.where.startswith("manifests") else exc.where
+        raise QueryRefused(exc.message, where or "manifests") from None
+    build = build_snapshot(objects, cluster)
+    diagnostics = [d.as_dict() for d in build.errors] + [d.as_dict() for d in build.warnings]
+    try:
+        diagnostics += _diagnose(build.snapshot)
+    except Exception as exc:  # a broken lint must not sink the document either
+        diagnostics.append({"severity": "warning", "object": "", "field": "", "code": "diagnostics-failed",
+                            "message": f"internal error: {type(exc).__name__}: {exc}"})
+    answers = [_answer(build.snapshot, build, q) for q in queries]
+    out = {"answers": answers, "diagnostics": diagnostics}
+    json.dumps(out)  # the contract: JSON-serialisable, or fail loudly here rather than at a door
+    return out
