@@ -1,0 +1,127 @@
+"""The `kubenet` management command's subcommands: translate arguments, call, print."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+import yaml
+from django.utils import timezone
+
+from kubenet_site.semantics import kubectl_tables, query
+from kubenet_site.semantics.manifests import ManifestError
+from services.models import Team
+from services.queries import TopologyNotFound, get_topology, topologies_for
+
+from .operations import (
+    ImportRefused,
+    create_topology,
+    describes_whole_cluster,
+    export_topology,
+    import_manifests,
+)
+from .snapshot import build
+
+MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+class UsageError(Exception):
+    def __init__(self, message: str, code: int = 1):
+        super().__init__(message)
+        self.code = code
+
+
+def _topology(name: str, team: str | None):
+    try:
+        return get_topology(name, team=team)
+    except TopologyNotFound as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def read_paths(paths: list[str]) -> list[tuple[str, str]]:
+    """(path, text) of each file; a directory recurses into *.yaml, *.yml, *.json; - is stdin."""
+    out = []
+    for p in paths:
+        if p == "-":
+            out.append(("<stdin>", sys.stdin.read()))
+            continue
+        path = Path(p)
+        if path.is_dir():
+            files = sorted(f for f in path.rglob("*") if f.is_file() and f.suffix in MANIFEST_SUFFIXES)
+        elif path.is_file():
+            files = [path]
+        else:
+            raise UsageError(f"{p}: no such file or directory")
+        out += [(str(f), f.read_text(encoding="utf-8")) for f in files]
+    return out
+
+
+def cmd_query(stdout: IO, stderr: IO, *, file: str, **_: Any) -> int:
+    text = sys.stdin.read() if file == "-" else _read(file)
+    try:
+        document = query.load_document_text(text)
+        answer = query.run(document)
+    except query.QueryRefused as exc:
+        stdout.write(json.dumps({"error": exc.error, "where": exc.where}) + "\n")
+        return 2
+    stdout.write(json.dumps(answer, indent=2, sort_keys=False) + "\n")
+    return 0
+
+
+def _read(file: str) -> str:
+    try:
+        return Path(file).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{file}: {exc.strerror}", code=2) from exc
+
+
+def cmd_import(stdout: IO, stderr: IO, *, paths: list[str], topology: str, team: str, **_: Any) -> int:
+    files = read_paths(paths)
+    documents: list[dict] = []
+    try:
+        for name, text in files:
+            try:
+                documents += load_each(text)
+            except ManifestError as exc:
+                raise UsageError(f"{name}: {exc.where}: {exc.message}") from exc
+        team_row, _ = Team.objects.get_or_create(name=team)
+        existing = topologies_for(team=team).filter(name=topology).first()
+        target = existing or create_topology(team_row, topology, bootstrap=not describes_whole_cluster(documents))
+        summary = import_manifests(target, documents)
+    except ImportRefused as exc:
+        raise UsageError(str(exc)) from exc
+    for line in summary.lines():
+        stdout.write(line + "\n")
+    stdout.write(f'topology "{target.name}" (team {target.team.name}) is at revision {target.revision}\n')
+    return 0
+
+
+def load_each(text: str) -> list[dict]:
+    from kubenet_site.semantics.manifests import load_documents
+
+    return load_documents(text)
+
+
+def cmd_export(stdout: IO, stderr: IO, *, topology: str, team: str | None, **_: Any) -> int:
+    stdout.write(export_topology(_topology(topology, team)))
+    return 0
+
+
+def cmd_get(stdout: IO, stderr: IO, *, resource: str, topology: str, team: str | None, all_namespaces: bool,
+            namespace: str | None, output: str, now: datetime | None = None, **_: Any) -> int:
+    top = _topology(topology, team)
+    snap = build(top).snapshot
+    if output in ("yaml", "json"):
+        items = kubectl_tables.select_objects(snap, resource, namespace, all_namespaces)
+        doc = {"apiVersion": "v1", "items": [dict(o.raw) for o in items], "kind": "List",
+               "metadata": {"resourceVersion": ""}}
+        text = json.dumps(doc, indent=4) + "\n" if output == "json" else yaml.safe_dump(doc, sort_keys=False)
+        stdout.write(text)
+        return 0
+    text = kubectl_tables.get(snap, resource, namespace=namespace or "default", all_namespaces=all_namespaces,
+                              output=output, now=now or timezone.now())
+    stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0

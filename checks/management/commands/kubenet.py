@@ -1,0 +1,46 @@
+"""`python manage.py kubenet ...`: the command-line door (interfaces.md "Command line")."""
+
+from __future__ import annotations
+
+import argparse
+
+from django.core.management.base import BaseCommand, CommandError
+
+from checks import cli
+
+
+class Command(BaseCommand):
+    help = "kubenet: query, import, export, list, check and run checks on topologies."
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        sub = parser.add_subparsers(dest="subcommand", required=True)
+        q = sub.add_parser("query", help="answer a stateless query document (JSON or YAML; - for stdin)")
+        q.add_argument("file")
+
+        i = sub.add_parser("import", help="import manifests into a topology (atomic)")
+        i.add_argument("paths", nargs="+")
+        i.add_argument("--topology", required=True)
+        i.add_argument("--team", default="default")
+
+        e = sub.add_parser("export", help="a topology's objects as YAML on stdout")
+        e.add_argument("--topology", required=True)
+        e.add_argument("--team")
+
+        g = sub.add_parser("get", help="kubectl-style listings")
+        g.add_argument("resource", choices=["svc", "service", "services", "po", "pod", "pods", "ing", "ingress",
+                                            "ingresses", "netpol", "networkpolicy", "networkpolicies"])
+        g.add_argument("-A", "--all-namespaces", action="store_true")
+        g.add_argument("-n", "--namespace", default=None)
+        g.add_argument("-o", "--output", default="", choices=["", "wide", "yaml", "json"])
+        g.add_argument("--topology", required=True)
+        g.add_argument("--team")
+
+    def handle(self, *args, subcommand: str, **options) -> None:
+        handler = getattr(cli, f"cmd_{subcommand}")
+        try:
+            args_only = {k: v for k, v in options.items() if k not in ("stdout", "stderr")}
+            code = handler(self.stdout, self.stderr, **args_only)
+        except cli.UsageError as exc:
+            raise CommandError(str(exc), returncode=exc.code) from exc
+        if code:
+            raise SystemExit(code)

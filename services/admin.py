@@ -1,0 +1,107 @@
+"""Admin pages for teams and every object model. Edits to columns are written back into the
+object's manifest and validated by the engine (KubeObject.clean), then bump the revision."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from .models import (
+    EndpointSlice,
+    Membership,
+    Namespace,
+    NetworkPolicy,
+    Node,
+    OtherObject,
+    Pod,
+    Service,
+    ServicePort,
+    Team,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ("name", "description")
+    search_fields = ("name",)
+    inlines = [MembershipInline]
+
+
+class KubeObjectAdmin(admin.ModelAdmin):
+    """Shared by every object model (services and ingress apps)."""
+
+    list_filter = ("topology", "namespace")
+    search_fields = ("name", "namespace")
+    readonly_fields = ("position",)
+    list_select_related = ("topology",)
+
+    def get_list_display(self, request):
+        return ("name", "namespace", "topology", *self.extra_columns)
+
+    extra_columns: tuple[str, ...] = ()
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        base_clean = form._post_clean
+
+        def _post_clean(self_form):
+            # Tell the model which columns changed, so clean() validates them written back.
+            self_form.instance.changed_columns = [
+                f for f in self_form.changed_data if f in type(self_form.instance).all_paths()]
+            base_clean(self_form)
+
+        form._post_clean = _post_clean
+        return form
+
+    def save_model(self, request, obj, form, change):
+        columns = [f for f in form.changed_data if f in type(obj).all_paths()]
+        if not change and not obj.manifest:
+            columns = None
+        obj.write_columns(columns)
+        if not change:
+            from .models import topology_rows
+
+            obj.position = max((r.position for r in topology_rows(obj.topology)), default=0) + 1
+        super().save_model(request, obj, form, change)
+        obj.topology.bump_revision()
+
+    def delete_model(self, request, obj):
+        topology = obj.topology
+        super().delete_model(request, obj)
+        topology.bump_revision()
+
+
+for model, columns in (
+    (Namespace, ("labels",)),
+    (Node, ("zone", "internal_ip")),
+    (Pod, ("node_name", "phase", "ready", "ip")),
+    (EndpointSlice, ("kind_name",)),
+    (NetworkPolicy, ("pod_selector", "policy_types")),
+    (OtherObject, ("kind_name", "api_version")),
+):
+    admin.site.register(model, type(f"{model.__name__}Admin", (KubeObjectAdmin,), {"extra_columns": columns}))
+
+
+class ServicePortInline(admin.TabularInline):
+    model = ServicePort
+    extra = 0
+
+
+@admin.register(Service)
+class ServiceAdmin(KubeObjectAdmin):
+    extra_columns = ("type", "cluster_ip", "external_traffic_policy")
+    list_filter = ("topology", "namespace", "type")
+    inlines = [ServicePortInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        service = form.instance
+        if any(fs.has_changed() for fs in formsets):
+            service.write_ports()
+            service._pending_ports = None
+            type(service).objects.filter(pk=service.pk).update(manifest=service.manifest)
+            service.topology.bump_revision()

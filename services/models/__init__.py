@@ -1,0 +1,20 @@
+from .objects import (
+    EndpointSlice,
+    KubeObject,
+    Namespace,
+    NetworkPolicy,
+    Node,
+    OtherObject,
+    Pod,
+    Service,
+    ServicePort,
+    row_models,
+    topology_rows,
+)
+from .teams import Membership, Team
+from .topology import Topology
+
+__all__ = [
+    "EndpointSlice", "KubeObject", "Membership", "Namespace", "NetworkPolicy", "Node", "OtherObject",
+    "Pod", "Service", "ServicePort", "Team", "Topology", "row_models", "topology_rows",
+]

@@ -1,0 +1,86 @@
+"""A Topology: one designed cluster, owned by a team, with its cluster-wide settings."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F
+
+from kubenet_site.semantics.manifests import ManifestError, parse_cluster
+from kubenet_site.semantics.types import ClusterConfig
+
+from .teams import Team
+
+
+def default_cluster_dns() -> list[str]:
+    return ["10.96.0.10"]
+
+
+def default_resolv_conf() -> dict:
+    return {"nameservers": ["10.0.0.2"], "searches": [], "options": []}
+
+
+class Topology(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="topologies")
+    name = models.SlugField(max_length=100)
+    description = models.TextField(blank=True)
+    domain = models.CharField("cluster domain", max_length=253, default="cluster.local")
+    service_cidr = models.CharField("service CIDR", max_length=100, default="10.96.0.0/12",
+                                    help_text="Comma-separated for dual-stack.")
+    pod_cidr = models.CharField("pod CIDR", max_length=100, default="10.244.0.0/16")
+    node_port_range = models.CharField(max_length=20, default="30000-32767")
+    cluster_dns = models.JSONField("clusterDNS", default=default_cluster_dns,
+                                   help_text="The kubelet's clusterDNS addresses.")
+    node_resolv_conf = models.JSONField("nodes' resolv.conf", default=default_resolv_conf)
+    ingress_controllers = models.JSONField(
+        null=True, blank=True,
+        help_text="IngressClass spec.controller values that have a running controller; empty = all.")
+    ingress_controller_pods = models.JSONField(
+        null=True, blank=True,
+        help_text='How to find each controller\'s pods: [{"controller": ..., "namespace": ..., '
+                  '"podLabels": {...}}]; empty = the built-in mapping (ingress-nginx).')
+    revision = models.PositiveIntegerField(default=1, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        unique_together = [("team", "name")]
+        verbose_name_plural = "topologies"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def cluster_document(self) -> dict:
+        """The `cluster:` block of interfaces.md for this topology."""
+        doc: dict = {
+            "domain": self.domain,
+            "serviceCIDR": self.service_cidr,
+            "podCIDR": self.pod_cidr,
+            "nodePortRange": self.node_port_range,
+            "clusterDNS": list(self.cluster_dns or []),
+            "nodeResolvConf": dict(self.node_resolv_conf or {}),
+            "ingressControllers": self.ingress_controllers or None,
+        }
+        if self.ingress_controller_pods:
+            doc["ingressControllerPods"] = self.ingress_controller_pods
+        return doc
+
+    def cluster_config(self) -> ClusterConfig:
+        return parse_cluster(self.cluster_document())
+
+    def clean(self) -> None:
+        try:
+            self.cluster_config()
+        except ManifestError as exc:
+            raise ValidationError(f"{exc.where}: {exc.message}") from exc
+
+    def bump_revision(self) -> None:
+        """Every change to the topology or its objects makes a new revision."""
+        Topology.objects.filter(pk=self.pk).update(revision=F("revision") + 1)
+        self.refresh_from_db(fields=["revision"])
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk:
+            self.revision = (self.revision or 0) + 1
+        super().save(*args, **kwargs)
