@@ -119,6 +119,19 @@ def headless_hostname_without_service(snap: Snapshot) -> Iterable[Diagnostic]:
                          "gets no hostname DNS record")
 
 
+def pod_node_not_found(snap: Snapshot) -> Iterable[Diagnostic]:
+    """When the document declares Nodes, a pod bound to an undeclared one is left out of
+    EndpointSlices (endpointslice reconciler.go: Node not found), unless the Service has
+    publishNotReadyAddresses."""
+    if not snap.nodes:
+        return
+    for pod in snap.pods:
+        if pod.node_name and pod.node_name not in snap.node_by_name and pod.pod_ips:
+            yield Diagnostic(WARNING, _pod(pod), "spec.nodeName", "pod-node-not-found",
+                             f"node {pod.node_name!r} does not exist: the pod is left out of Service "
+                             "endpoints (except for Services with publishNotReadyAddresses)")
+
+
 CHECKS: list[Callable[[Snapshot], Iterable[Diagnostic]]] = [
     selector_matches_nothing,
     no_ready_endpoints,
@@ -126,6 +139,7 @@ CHECKS: list[Callable[[Snapshot], Iterable[Diagnostic]]] = [
     service_created_after_pod,
     pod_without_ip,
     headless_hostname_without_service,
+    pod_node_not_found,
 ]
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from kubenet_site.semantics.diagnostics import diagnose
 from kubenet_site.semantics.types import EndpointSlice, SliceEndpoint, SlicePort
-from tests.semantics.builders import pod, ports, snapshot, sport, svc
+from tests.semantics.builders import node, pod, ports, snapshot, sport, svc
 
 WEB = {"app": "web"}
 NAMED = (sport(80, "http", name="web"),)
@@ -79,6 +79,10 @@ CASES = [
                                 ports=(SlicePort(80, "http"),))],
                  {"no-ready-endpoints Service/default/ext spec.selector"},
                  id="selector-less Service whose slices have no ready address"),
+    pytest.param([node("node-1", "10.0.0.1"), pod("a", node="node-9")],
+                 {"pod-node-not-found Pod/default/a spec.nodeName"}, id="pod bound to an undeclared node"),
+    pytest.param([pod("a", node="node-9")], set(), id="no Nodes declared: nodes are not modelled"),
+    pytest.param([node("node-1", "10.0.0.1"), pod("a", node="node-1")], set(), id="pod on a declared node"),
 ]
 
 
