@@ -402,32 +402,44 @@ def service_backends(snap: Snapshot, svc: Service, sp: ServicePort) -> tuple[Any
     return tuple(e for e in eps if e.serving and e.terminating)
 
 
-def _seen_sources(snap: Snapshot, src: Party, svc: Service, backend: Party) -> tuple[list[Party], str | None]:
-    """The source address NetworkPolicy sees at the backend, after kube-proxy."""
-    if src.kind != EXTERNAL:
+ANY_NODE = "*"  # the traffic enters through a node the client chooses (a load balancer, any node port)
+
+
+def _seen_sources(snap: Snapshot, src: Party, svc: Service, backend: Party,
+                  entry: str | None) -> tuple[list[Party], str | None]:
+    """The source address NetworkPolicy sees at the backend, after kube-proxy. `entry` is the
+    node the traffic enters through (a node port), ANY_NODE (a load balancer or external IP),
+    or None (the cluster IP)."""
+    if entry is None and src.kind == EXTERNAL and svc.type in (NODE_PORT, LOAD_BALANCER):
+        entry = ANY_NODE  # an outside client can only come in through a node port or the balancer
+    if entry is None:
+        if src.kind == EXTERNAL:
+            return [src], ("a cluster IP is not routable from outside the cluster; judged as if the "
+                           "client's packets reached the backend unchanged")
         return [src], None
-    if svc.type in (NODE_PORT, LOAD_BALANCER) and (svc.external_traffic_policy or "Cluster") == "Cluster":
-        # externalTrafficPolicy Cluster: the receiving node masquerades (SNAT) the client, so
-        # the backend sees that node's IP, never the client's (concepts/services-networking/
-        # service "external traffic policy"; tutorials/services/source-ip).
-        nodes = [party_of_node(n) for n in snap.nodes]
-        remote = [n for n in nodes if n.node_name != (backend.pod.node_name if backend.pod else None)]
-        note = (f"externalTrafficPolicy Cluster: kube-proxy SNATs {src.ip} to the receiving node's IP, "
-                "so the backend's policy sees a node IP, not the client's")
-        if remote:
-            return remote, note
-        if nodes:
-            return nodes, note
-        return [src], note + " (no node in the topology: judged with the client's own IP)"
-    if svc.type in (NODE_PORT, LOAD_BALANCER):
+    if (svc.external_traffic_policy or "Cluster") == "Local":
         return [src], "externalTrafficPolicy Local: the client's source IP is preserved"
-    return [src], ("a cluster IP is not routable from outside the cluster; judged as if the client's "
-                   "packets reached the backend unchanged")
+    # externalTrafficPolicy Cluster: the receiving node masquerades (SNAT) the connection, so
+    # the backend sees that node's IP, never the client's (concepts/services-networking/service
+    # "Traffic policies"; tutorials/services/source-ip "Source IP for Services with Type=NodePort").
+    note = (f"externalTrafficPolicy Cluster: kube-proxy SNATs {src.label} to the receiving node's IP, "
+            "so the backend's policy sees a node IP, not the client's")
+    if entry != ANY_NODE:
+        node = snap.node_by_name.get(entry)
+        return ([party_of_node(node)] if node else [src]), note
+    nodes = [party_of_node(n) for n in snap.nodes]
+    remote = [n for n in nodes if n.node_name != (backend.pod.node_name if backend.pod else None)]
+    if remote:
+        return remote, note + " (judged from every other node: via its own node it is always allowed)"
+    if nodes:
+        return nodes, note
+    return [src], note + " (no node in the topology: judged with the client's own IP)"
 
 
 def connect_service(snap: Snapshot, source: Pod | Party | str, svc: Service, port: int | str | None,
-                    protocol: str | None = None) -> Verdict:
-    """Traffic to a Service is judged at each backend pod after DNAT ([docs]; semantics.md)."""
+                    protocol: str | None = None, entry: str | None = None) -> Verdict:
+    """Traffic to a Service is judged at each backend pod after DNAT ([docs]; semantics.md).
+    `entry`: see _seen_sources."""
     if svc.type == EXTERNAL_NAME:
         raise QueryError(f"Service {svc.key} is ExternalName: a DNS alias, not proxied")
     src = resolve_party(snap, source)
@@ -440,6 +452,10 @@ def connect_service(snap: Snapshot, source: Pod | Party | str, svc: Service, por
              + (" (headless: clients connect to the endpoints directly)" if svc.headless else
                 " (kube-proxy DNATs to a backend at its target port)")]
     backends = service_backends(snap, svc, sp)
+    if entry not in (None, ANY_NODE) and src.kind == EXTERNAL and svc.external_traffic_policy == "Local":
+        # externalTrafficPolicy Local: a node only forwards outside clients to its own endpoints.
+        backends = tuple(e for e in backends if e.node_name == entry)
+        trace.append(f"externalTrafficPolicy Local: node {entry} sends outside clients only to its own endpoints")
     if not backends:
         trace.append("no ready or serving endpoint: the connection is rejected")
         return Verdict(BLOCKED, tuple(trace), {"backends": {}})
@@ -448,7 +464,7 @@ def connect_service(snap: Snapshot, source: Pod | Party | str, svc: Service, por
     for ep in backends:
         pod = snap.pod(ep.pod_key) if ep.pod_key else None
         backend = party_of_pod(snap, pod) if pod is not None else party_of_ip(snap, ep.ip)
-        seen, note = _seen_sources(snap, src, svc, backend)
+        seen, note = _seen_sources(snap, src, svc, backend, entry)
         if note and note not in notes:
             notes.add(note)
             trace.append(note)
@@ -461,6 +477,36 @@ def connect_service(snap: Snapshot, source: Pod | Party | str, svc: Service, por
     outcomes = set(results.values())
     verdict = outcomes.pop() if len(outcomes) == 1 else PARTIAL
     return Verdict(verdict, tuple(trace), {"backends": dict(sorted(results.items()))})
+
+
+def service_at_address(snap: Snapshot, ip: str, port: int | str | None,
+                       protocol: str | None) -> tuple[Service, int, str | None] | None:
+    """The Service kube-proxy serves at ip:port, if any: (Service, Service port, entry node).
+    A cluster IP or external IP on the Service port, a load-balancer IP on the Service port,
+    or a node IP on a node port (concepts/services-networking/service)."""
+    if port is None or not str(port).isdigit():
+        return None
+    number = int(port)
+
+    def proto_ok(sp: ServicePort) -> bool:
+        return protocol is None or sp.protocol.upper() == protocol
+
+    for s in snap.services:
+        if s.type == EXTERNAL_NAME:
+            continue
+        direct = s.has_cluster_ip and (ip == s.cluster_ip or ip in s.cluster_ips)
+        outside = ip in s.external_ips or any(i.ip == ip for i in s.load_balancer_ingress)
+        if direct or outside:
+            for sp in s.ports:
+                if sp.port == number and proto_ok(sp):
+                    return s, sp.port, (None if direct else ANY_NODE)
+    for n in snap.nodes:
+        if ip in n.ips:
+            for s in snap.services:
+                for sp in s.ports:
+                    if s.type in (NODE_PORT, LOAD_BALANCER) and sp.node_port == number and proto_ok(sp):
+                        return s, sp.port, n.name
+    return None
 
 
 def _connect_portless(snap: Snapshot, src: Party, svc: Service, port: int | str | None, proto: str) -> Verdict:
@@ -596,6 +642,13 @@ def _parse_svc_target(text: str) -> tuple[str, str | None, str | None]:
     return key, (port or None), (proto.upper() if proto else None)
 
 
+def _maybe_ip(text: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        return None
+
+
 def answer_connect(snap: Snapshot, q: Mapping[str, Any]) -> dict[str, Any]:
     """interfaces.md `connect`."""
     src_text, dst_text = q.get("from"), q.get("to")
@@ -616,8 +669,15 @@ def answer_connect(snap: Snapshot, q: Mapping[str, Any]) -> dict[str, Any]:
             v = connect_service(snap, src, svc, None if port_value is None else parse_port(port_value),
                                 proto or str_proto)
             return {"verdict": v.outcome, "backends": dict(v.details.get("backends", {})), "trace": list(v.trace)}
+        port = parse_port(q.get("port"))
+        dst_ip = _maybe_ip(dst_text)
+        found = service_at_address(snap, dst_ip, port, proto) if dst_ip else None
+        if found is not None:
+            svc, svc_port, entry = found
+            v = connect_service(snap, src, svc, svc_port, proto, entry)
+            return {"verdict": v.outcome, "backends": dict(v.details.get("backends", {})), "trace": list(v.trace)}
         dst = resolve_party(snap, dst_text)
-        v = connect(snap, src, dst, parse_port(q.get("port")), proto or "TCP")
+        v = connect(snap, src, dst, port, proto or "TCP")
     except ValueError as exc:
         raise QueryError(str(exc)) from exc
     return {"verdict": v.outcome, "trace": list(v.trace)}

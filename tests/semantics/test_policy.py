@@ -227,6 +227,23 @@ SERVICE = [
                  {"from": "198.51.100.7", "to": "svc:shop/web-np:80"}, "allowed",
                  {"10.244.1.10:8080": "allowed", "10.244.2.10:9090": "allowed"},
                  id="externalTrafficPolicy Cluster: an ipBlock of the node IPs admits the SNATed traffic"),
+    pytest.param([netpol("deny-canary", "shop", labels(canary="yes"), ingress=[])],
+                 {"from": "edge/client", "to": "10.96.0.50", "port": 80}, "partial",
+                 {"10.244.1.10:8080": "allowed", "10.244.2.10:9090": "blocked"},
+                 id="to a cluster IP: judged at the backends after DNAT"),
+    pytest.param([netpol("from-client-ip", "shop", EVERYTHING, ingress=[rule(peer(cidr="198.51.100.7/32"))])],
+                 {"from": "198.51.100.7", "to": "192.168.0.1", "port": 30080}, "partial",
+                 {"10.244.1.10:8080": "allowed", "10.244.2.10:9090": "blocked"},
+                 id="node IP:nodePort, Cluster: SNAT to node-1, own-node backend allowed, the other not"),
+    pytest.param([netpol("from-client-ip", "shop", EVERYTHING, ingress=[rule(peer(cidr="198.51.100.7/32"))])],
+                 {"from": "198.51.100.7", "to": "192.168.0.2", "port": 30081}, "allowed",
+                 {"10.244.2.10:9090": "allowed"},
+                 id="node IP:nodePort, Local: only that node's endpoints, client IP preserved"),
+    pytest.param([netpol("from-client", "shop", EVERYTHING, ingress=[rule(peer(pods=labels(app="client"),
+                                                                             namespaces=EVERYTHING))])],
+                 {"from": "edge/client", "to": "192.168.0.2", "port": 30080}, "partial",
+                 {"10.244.1.10:8080": "blocked", "10.244.2.10:9090": "allowed"},
+                 id="a pod via a node port (Cluster) is SNATed too: its selector no longer matches"),
 ]
 
 
