@@ -3,38 +3,44 @@
 Sources:
 - kubernetes/website `concepts/services-networking/ingress.md` (classes, the deprecated
   `kubernetes.io/ingress.class` annotation, default backend, TLS, multiple matches);
-- kubernetes/ingress-nginx `internal/ingress/controller/store/store.go` (GetIngressClass:
-  `ingressClassName` first, then the annotation, else ignored; sortIngressSlice: oldest first,
-  equal timestamps by namespace/name descending), `controller.go` createServers and
-  getBackendServers (one nginx server per host, Ingresses merged into it; for the same path
-  and pathType the first, i.e. oldest, Ingress keeps the location; paths without a Service
-  backend are skipped; canary Ingresses only add alternative backends), extractTLSSecretName,
-  and `template.go` buildServerName (exact server names first, then the one-label wildcard,
-  then the catch-all server `_` of the host-less rules). A request is matched against the
-  paths of the one server its Host selects; it never falls through to a less specific host.
+- kubernetes/ingress-nginx `internal/ingress/controller/store/store.go` GetIngressClass
+  (`ingressClassName` first, then the annotation compared with the controller's class name,
+  else the Ingress is ignored) and `controller.go` serviceEndpoints (ready endpoints of the
+  Service port; none -> 503);
 - interfaces.md `ingress-route` for the outcome order.
 
-Host and path matching live in ingress_paths.py; the controller's own Service and pods (the
-entry hops) in ingress_entry.py.
+Host and path matching live in ingress_paths.py, ingress-nginx's merge of Ingresses into one
+server per host in ingress_merge.py (a request is matched against the paths of the one server
+its Host selects and never falls through to a less specific host), the controller's own
+Service and pods (the entry hops) in ingress_entry.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from . import ingress_paths as paths
 from .endpoints import service_endpoints
 from .ingress_entry import controller_hops, entry_paths
+from .ingress_merge import (
+    CANARY_ANNOTATION,
+    Location,
+    Server,
+    build_servers,
+    find_certificate,
+    is_canary,
+    match_location,
+    oldest_first,
+    select_server,
+)
 from .types import (
     EXTERNAL_NAME,
     Diagnostic,
     Ingress,
     IngressBackend,
     IngressClass,
-    IngressTLS,
     QueryError,
     Service,
     ServicePort,
@@ -43,13 +49,12 @@ from .types import (
 )
 
 __all__ = [
-    "IMPLEMENTATION_SPECIFIC_BEHAVIOUR", "IngressRequest", "answer_ingress_route", "conflicts",
+    "CANARY_ANNOTATION", "IMPLEMENTATION_SPECIFIC_BEHAVIOUR", "IngressRequest", "Location", "Server", "answer_ingress_route", "conflicts",
     "entry_paths", "ingress_columns", "is_served", "route", "served_ingresses", "serving_class",
 ]
 
 IMPLEMENTATION_SPECIFIC_BEHAVIOUR = paths.IMPLEMENTATION_SPECIFIC_BEHAVIOUR
 CLASS_ANNOTATION = "kubernetes.io/ingress.class"
-CANARY_ANNOTATION = "nginx.ingress.kubernetes.io/canary"
 
 NOT_SERVED = "not-served"
 NO_CERTIFICATE = "no-certificate"
@@ -112,153 +117,10 @@ def serving_class(snap: Snapshot, ingress: Ingress) -> IngressClass | None:
     return snap.ingress_class_by_name.get(name or "")
 
 
-_EPOCH = datetime.min.replace(tzinfo=UTC)
-
-
-def oldest_first(ingresses: Iterable[Ingress]) -> list[Ingress]:
-    """store.go sortIngressSlice: by creationTimestamp; equal ones by "ns/name" descending."""
-    out = sorted(ingresses, key=lambda i: i.key, reverse=True)
-    out.sort(key=lambda i: i.creation_timestamp or _EPOCH)
-    return out
-
-
-def is_canary(ingress: Ingress) -> bool:
-    return ingress.annotations.get(CANARY_ANNOTATION, "").lower() == "true"
-
 
 def served_ingresses(snap: Snapshot) -> list[Ingress]:
     """Every served Ingress, oldest first."""
     return oldest_first(i for i in snap.ingresses if is_served(snap, i)[0])
-
-
-# --- the merged configuration: one server per host ------------------------------------------
-
-@dataclass(frozen=True)
-class Location:
-    ingress: Ingress
-    rule_index: int
-    path_index: int
-    path: str  # as written ("/" when omitted)
-    path_type: str  # as written
-    backend: IngressBackend
-
-    @property
-    def field(self) -> str:
-        return f"spec.rules[{self.rule_index}].http.paths[{self.path_index}]"
-
-    @property
-    def regex(self) -> bool:
-        ann = self.ingress.annotations
-        target = ann.get(paths.REWRITE_TARGET_ANNOTATION, "")
-        return ann.get(paths.USE_REGEX_ANNOTATION, "").lower() == "true" or (
-            bool(target) and target != self.path)
-
-    def describe(self) -> str:
-        return f"{self.path} ({self.path_type}) of Ingress {self.ingress.key} {self.field}"
-
-
-@dataclass
-class Server:
-    host: str  # "" is the catch-all server of host-less rules
-    ingresses: list[Ingress] = field(default_factory=list)
-    locations: list[Location] = field(default_factory=list)
-    shadowed: list[tuple[Location, Location]] = field(default_factory=list)  # (loser, winner)
-    skipped: list[str] = field(default_factory=list)
-
-    @property
-    def regex_mode(self) -> bool:
-        # template.go enforceRegexModifier: any location of the server using regex/rewrite.
-        return any(loc.regex for loc in self.locations)
-
-
-def build_servers(ingresses: Iterable[Ingress]) -> dict[str, Server]:
-    """controller.go createServers/getBackendServers over served Ingresses, oldest first."""
-    servers: dict[str, Server] = {}
-    for ing in oldest_first(ingresses):
-        if is_canary(ing):
-            continue  # canary Ingresses only add alternative backends to existing locations
-        for ri, rule in enumerate(ing.rules):
-            key = (rule.host or "").lower()
-            server = servers.setdefault(key, Server(key))
-            if ing not in server.ingresses:
-                server.ingresses.append(ing)
-            seen = {paths.conflict_key(loc.path_type, loc.path): loc for loc in server.locations}
-            for pi, p in enumerate(rule.paths):
-                loc = Location(ing, ri, pi, paths.ingress_path(p.path), p.path_type, p.backend)
-                if p.backend.service_name is None:
-                    server.skipped.append(f"{loc.describe()} has no Service backend: ingress-nginx "
-                                          "skips it")
-                    continue
-                k = paths.conflict_key(p.path_type, p.path)
-                if k in seen:
-                    server.shadowed.append((loc, seen[k]))
-                    continue
-                seen[k] = loc
-                server.locations.append(loc)
-    return servers
-
-
-def select_server(servers: Mapping[str, Server], host: str) -> tuple[Server | None, str]:
-    """nginx server selection: exact name, then the one-label wildcard, then `_`."""
-    if host and host in servers:
-        return servers[host], f"host {host} selects the server of rule host {host} (exact)"
-    if host and "." in host:
-        wildcard = "*." + host.split(".", 1)[1]
-        if wildcard in servers and paths.wildcard_matches(wildcard, host):
-            return servers[wildcard], f"host {host} selects the server of rule host {wildcard} " \
-                                      "(wildcard, one label)"
-    if "" in servers:
-        return servers[""], f"host {host or '(none)'} has no rule of its own: the rules " \
-                            "without host apply"
-    return None, f"no served Ingress has a rule for host {host or '(none)'}"
-
-
-def match_location(server: Server, request_path: str) -> Location | None:
-    """The location a request path reaches in one server, None for the server's root."""
-    if server.regex_mode:
-        return _match_regex(server, request_path)
-    matching = [loc for loc in server.locations
-                if paths.path_matches(loc.path_type, loc.path, request_path)]
-    if not matching:
-        return None
-    # "longest matching path; equal ones: Exact over Prefix" (ingress.md "Multiple matches").
-    return max(matching, key=lambda loc: paths.precedence(loc.path_type, loc.path))
-
-
-def _match_regex(server: Server, request_path: str) -> Location | None:
-    # location.go updateServerLocations, then template.go buildLocation `~* "^<path>"`,
-    # ordered by path length, longest first (controller.go), first match wins.
-    exact = {loc.path for loc in server.locations
-             if paths.effective_path_type(loc.path_type) == paths.EXACT}
-    entries: list[tuple[str, Location]] = []
-    for loc in server.locations:
-        ptype = paths.effective_path_type(loc.path_type)
-        if loc.path == "/" or ptype != paths.PREFIX or loc.regex:
-            entries.append((loc.path, loc))
-            continue
-        entries.append((loc.path if loc.path.endswith("/") else loc.path + "/", loc))
-        if loc.path not in exact:
-            entries.append((loc.path, loc))
-    entries.sort(key=lambda e: e[0], reverse=True)
-    entries.sort(key=lambda e: len(e[0]), reverse=True)
-    for pattern, loc in entries:
-        if paths.regex_location_matches(pattern, request_path):
-            return loc
-    return None
-
-
-# --- TLS ---------------------------------------------------------------------------------
-
-def find_certificate(served: list[Ingress], server_name: str) -> tuple[Ingress, IngressTLS] | None:
-    """The oldest served Ingress listing the name in spec.tls[].hosts (exact names before
-    wildcard ones, as extractTLSSecretName compares names before certificates)."""
-    for wildcard in (False, True):
-        for ing in served:
-            for tls in ing.tls:
-                for h in tls.hosts:
-                    if h.startswith("*.") == wildcard and paths.certificate_name_matches(h, server_name):
-                        return ing, tls
-    return None
 
 
 # --- backends ----------------------------------------------------------------------------
@@ -289,6 +151,10 @@ def resolve_backend(snap: Snapshot, ing: Ingress, backend: IngressBackend) -> Ba
     if svc is None:
         return BackendAnswer(key, backend.port_number, (), f"Service {key} does not exist")
     sp = _service_port(svc, backend)
+    if sp is None and svc.type == EXTERNAL_NAME and not svc.ports and backend.port_number:
+        # ingress-nginx serviceEndpoints: an ExternalName Service without ports is reached on
+        # the port the Ingress backend names.
+        sp = ServicePort(port=backend.port_number, target_port=backend.port_number)
     if sp is None:
         return BackendAnswer(key, backend.port_number, (),
                              f"Service {key} has no port {wanted!r}")
@@ -405,29 +271,36 @@ def route(snap: Snapshot, request: IngressRequest) -> Verdict:
         if looser:
             trace.append("rules of less specific hosts would match the path, but ingress-nginx "
                          f"does not fall back from server {server.host}")
-    defaults = [i for i in served if i.default_backend is not None and not is_canary(i)]
+    for ing in served:
+        if ing.default_backend is not None and ing.default_backend.service_name is None:
+            trace.append(f"Ingress {ing.key} spec.defaultBackend is not a Service backend: "
+                         "ingress-nginx ignores it")
+    defaults = _default_backends(served)
     if defaults:
         ing = defaults[0]
         backend = ing.default_backend
         assert backend is not None
-        if backend.service_name is None:
-            trace.append(f"Ingress {ing.key} spec.defaultBackend is not a Service backend")
-        else:
-            ans = resolve_backend(snap, ing, backend)
-            trace.extend(ans.trace)
-            if len(defaults) > 1:
-                trace.append("several served Ingresses have spec.defaultBackend; the oldest, "
-                             f"{ing.key}, is used")
-            extra = {"httpStatus": 503} if ans.problem else {}
-            reason = (f"no rule matches: spec.defaultBackend of Ingress {ing.key} "
-                      f"(Service {ans.service} port {ans.port})")
-            if ans.problem:
-                reason += f"; {ans.problem}: the controller answers 503"
-            return _verdict(DEFAULT_BACKEND, trace, reason, ingress=ing.key, service=ans.service,
-                            port=ans.port, tls=tls_detail, backends=list(ans.backends), **extra)
+        ans = resolve_backend(snap, ing, backend)
+        trace.extend(ans.trace)
+        if len(defaults) > 1:
+            trace.append("several served Ingresses have spec.defaultBackend; the oldest, "
+                         f"{ing.key}, is used")
+        extra = {"httpStatus": 503} if ans.problem else {}
+        reason = (f"no rule matches: spec.defaultBackend of Ingress {ing.key} "
+                  f"(Service {ans.service} port {ans.port})")
+        if ans.problem:
+            reason += f"; {ans.problem}: the controller answers 503"
+        return _verdict(DEFAULT_BACKEND, trace, reason, ingress=ing.key, service=ans.service,
+                        port=ans.port, tls=tls_detail, backends=list(ans.backends), **extra)
     return _verdict(NO_MATCH, trace, "no rule matches and no served Ingress has a "
                     "spec.defaultBackend: the controller answers 404", tls=tls_detail,
                     httpStatus=404)
+
+
+def _default_backends(served: list[Ingress]) -> list[Ingress]:
+    """Served, non-canary Ingresses with a Service spec.defaultBackend, oldest first."""
+    return [i for i in served if i.default_backend is not None
+            and i.default_backend.service_name is not None and not is_canary(i)]
 
 
 def _has_tls(served: list[Ingress], host: str) -> bool:
@@ -450,7 +323,7 @@ def conflicts(snap: Snapshot) -> list[Diagnostic]:
                 f"{where}: path {loser.path} ({loser.path_type}) is already defined by "
                 f"{'this Ingress' if winner.ingress is loser.ingress else 'the older Ingress ' + winner.ingress.key} "
                 f"at {winner.field}; ingress-nginx keeps the first and ignores this one"))
-    defaults = [i for i in served if i.default_backend is not None and not is_canary(i)]
+    defaults = _default_backends(served)
     for ing in defaults[1:]:
         out.append(Diagnostic(
             "warning", f"Ingress/{ing.namespace}/{ing.name}", "spec.defaultBackend",

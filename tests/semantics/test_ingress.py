@@ -466,3 +466,35 @@ def test_not_served(ingresses, host, expected):
                    controllers=("k8s.io/ingress-nginx",))
     v = route(snap, IngressRequest(host, "/"))
     assert v.outcome == expected, show(v)
+
+
+def _ext(name, ports=()):
+    return svc(name, type="ExternalName", cluster_ip=None, external_name="api.partner.test", ports=ports)
+
+
+@pytest.mark.parametrize("objs,expected", [
+    pytest.param([ing("e", rule("e.example.com", path("/", "ext", "Prefix", 443))), _ext("ext")],
+                 ("routed", 443, ["api.partner.test:443"]),
+                 id="ExternalName backend without ports: ingress-nginx proxies to the name"),
+    pytest.param([ing("e", rule("e.example.com", path("/", "ext", "Prefix", "https"))), _ext("ext")],
+                 ("no-endpoints", None, []),
+                 id="ExternalName backend by port name it does not have: no-endpoints"),
+    pytest.param([ing("e", rule("e.example.com")), ing("d", default=backend("web"), created=2),
+                  services("web")],
+                 ("default-backend", 80, ["10.244.0.1:8080"]),
+                 id="host rule without paths claims the host; default backend answers"),
+    pytest.param([ing("e", rule("e.example.com", path("/", "web"))),
+                  ing("c", rule("e.example.com", path("/", "canary")), created=-1,
+                      annotations={"nginx.ingress.kubernetes.io/canary": "true"}),
+                  services("web", "canary")],
+                 ("routed", 80, None), id="an older canary Ingress does not take the location"),
+])
+def test_backend_kinds(objs, expected):
+    v = route(snap_of(*objs), IngressRequest("e.example.com", "/"))
+    got = (v.outcome, v.details["port"], v.details["backends"] if expected[2] is not None else None)
+    if expected[0] == "default-backend":
+        assert v.outcome == "default-backend" and v.details["port"] == 80, show(v)
+    else:
+        assert got == expected, show(v)
+    if "canary" in str(objs):
+        assert v.details["service"] == "default/web", show(v)
