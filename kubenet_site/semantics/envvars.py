@@ -177,7 +177,8 @@ def _host_ips(snap: Snapshot, pod: Pod) -> list[str]:
 
 
 def field_ref_value(snap: Snapshot, pod: Pod, path: str) -> str:
-    """The value of a downward-API fieldRef; ValueError for an unsupported path."""
+    """The value of a downward-API fieldRef; ValueError for an unsupported path
+    (pkg/api/v1/pod ConvertDownwardAPIFieldLabel lists the supported ones)."""
     meta = pod.raw.get("metadata") if isinstance(pod.raw, Mapping) else None
     spec = pod.raw.get("spec") if isinstance(pod.raw, Mapping) else None
     meta = meta if isinstance(meta, Mapping) else {}
@@ -202,6 +203,12 @@ def field_ref_value(snap: Snapshot, pod: Pod, path: str) -> str:
     if path == "spec.serviceAccountName":
         # The ServiceAccount admission plugin sets "default" when none is given.
         return str(spec.get("serviceAccountName") or spec.get("serviceAccount") or "default")
+    if path == "spec.restartPolicy":
+        return str(spec.get("restartPolicy") or "Always")  # API default
+    if path == "spec.schedulerName":
+        return str(spec.get("schedulerName") or "default-scheduler")  # API default
+    if path == "status.phase":
+        return pod.phase
     if path == "status.hostIP":
         hosts = _host_ips(snap, pod)
         return hosts[0] if hosts else ""

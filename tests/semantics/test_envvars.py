@@ -248,10 +248,15 @@ def test_downward_labels_annotations_and_defaults():
     env = (EnvVar("LABELS", value_from=fref("metadata.labels")),
            EnvVar("APP", value_from=fref("metadata.labels['app']")),
            EnvVar("MISSING", value_from=fref("metadata.annotations['nope']")),
-           EnvVar("SA", value_from=fref("spec.serviceAccountName")))
+           EnvVar("SA", value_from=fref("spec.serviceAccountName")),
+           EnvVar("PHASE", value_from=fref("status.phase")),
+           EnvVar("RESTART", value_from=fref("spec.restartPolicy")),
+           EnvVar("BAD", value_from=fref("spec.containers")))
     p = pod("p", labels={"tier": "fe", "app": "web"}, containers=(Container("c", env=env),))
-    assert V.container_env(snapshot(p), p, p.containers[0]) == {
-        "LABELS": 'app="web"\ntier="fe"', "APP": "web", "MISSING": "", "SA": "default"}
+    result = V.resolve_env(snapshot(p), p, p.containers[0])
+    assert result.pod_env == {"LABELS": 'app="web"\ntier="fe"', "APP": "web", "MISSING": "", "SA": "default",
+                              "PHASE": "Running", "RESTART": "Always"}
+    assert result.failed  # an unsupported fieldPath stops the container
 
 
 def cm(name, ns="test1", **data):
