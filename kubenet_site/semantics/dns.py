@@ -388,6 +388,20 @@ def _sorted_answers(records: tuple[Record, ...]) -> list[dict[str, Any]]:
     return [r.as_dict() for r in (*chain, *rest)]
 
 
+def _policy_timeout(snap: Snapshot, pod: Pod, qname: str) -> dict[str, Any] | None:
+    """NetworkPolicy that keeps the pod from its nameservers (policy.dns_access) makes every
+    query time out. glibc res_search stops at the first candidate that times out (TRY_AGAIN
+    without SERVFAIL ends the search), so only that one is tried."""
+    from . import policy, resolver  # late: both import this module's neighbours
+
+    access = policy.dns_access(snap, pod)
+    if access.outcome != policy.BLOCKED:
+        return None
+    first = resolver.candidates(qname, resolver_config(snap, pod))[0][0]
+    return {"rcode": TIMEOUT, "answers": [], "tried": [first], "fqdn": first,
+            "trace": [f"{pod.key} cannot reach a DNS server (NetworkPolicy): {first} times out", *access.trace]}
+
+
 def answer_dns(snap: Snapshot, q: Mapping[str, Any]) -> dict[str, Any]:
     """The `dns` query (interfaces.md)."""
     ns, name = split_key(q.get("from"), "from")
@@ -411,6 +425,9 @@ def answer_dns(snap: Snapshot, q: Mapping[str, Any]) -> dict[str, Any]:
         except ValueError:
             pass  # already a name
     check_name(qname)
+    blocked = _policy_timeout(snap, pod, qname)
+    if blocked is not None:
+        return blocked
     result = resolve(snap, pod, qname, qtype)
     out = result.as_dict()
     out["answers"] = _sorted_answers(result.answers)
