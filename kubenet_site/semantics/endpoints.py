@@ -189,6 +189,8 @@ def _pod_endpoints(snap: Snapshot, svc: Service, trace: list[str]) -> list[Endpo
                                       pod_key=pod.key, node_name=pod.node_name, zone=zone,
                                       hostname=hostname)
         state = "ready" if ready else "not ready"
+        if serving and not ready:
+            state += ", serving"
         if terminating:
             state += ", terminating"
         if portless:
