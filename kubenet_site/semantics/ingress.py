@@ -184,7 +184,7 @@ def _could_match(ing: Ingress, host: str) -> bool:
 
 def _verdict(outcome: str, trace: list[str], reason: str, **details: Any) -> Verdict:
     base: dict[str, Any] = {"ingress": None, "service": None, "port": None, "tls": None,
-                            "backends": [], "reason": reason}
+                            "backends": [], "reason": reason, "entries": {}}
     base.update(details)
     return Verdict(outcome, tuple(trace + [reason]), base)
 
@@ -216,8 +216,13 @@ def route(snap: Snapshot, request: IngressRequest) -> Verdict:
 
     # Class of the answering controller (the first served candidate's) for the entry hops.
     cls = serving_class(snap, (served_candidates or served)[0])
+    entries: dict[str, str] = {}
     if cls is not None:
-        trace.extend(controller_hops(snap, cls, scheme))
+        hops, entries = controller_hops(snap, cls, scheme)
+        trace.extend(hops)
+
+    def done(outcome: str, reason: str, **details: Any) -> Verdict:
+        return _verdict(outcome, trace, reason, entries=entries, **details)
 
     tls_detail: dict[str, Any] | None = None
     if scheme == "https":
@@ -228,12 +233,16 @@ def route(snap: Snapshot, request: IngressRequest) -> Verdict:
             if empty:
                 trace.append(f"spec.tls entries without hosts in {', '.join(empty)}: ingress-nginx "
                              "would use their secret only if its certificate names the host")
-            return _verdict(NO_CERTIFICATE, trace, f"TLS server name {server_name or '(none)'} "
+            return done(NO_CERTIFICATE, f"TLS server name {server_name or '(none)'} "
                             "is in no spec.tls[].hosts of a served Ingress: ingress-nginx presents "
                             "its default (fake) certificate")
         ing, tls = cert
         secret = f"{ing.namespace}/{tls.secret_name}" if tls.secret_name else None
         tls_detail = {"secret": secret}
+        if secret and snap.others and not any(o.kind == "Secret" and o.key == secret
+                                              for o in snap.others):
+            trace.append(f"Secret {secret} is not in the topology: ingress-nginx would present "
+                         "its default certificate until it exists")
         trace.append(f"TLS {server_name} terminated with secret {secret or '(none: default certificate)'}"
                      f" from Ingress {ing.key}")
 
@@ -257,12 +266,12 @@ def route(snap: Snapshot, request: IngressRequest) -> Verdict:
                   "tls": tls_detail, "backends": list(ans.backends), "host": server.host if server else "",
                   "path": loc.path, "pathType": loc.path_type}
         if ans.problem:
-            return _verdict(NO_ENDPOINTS, trace, f"{ans.problem}: the controller answers 503",
+            return done(NO_ENDPOINTS, f"{ans.problem}: the controller answers 503",
                             httpStatus=503, **common)
         if tls_detail is None and _has_tls(served, host):
             trace.append(f"ingress-nginx redirects plain http for {host} to https (308, "
                          "ssl-redirect) because a TLS section lists it")
-        return _verdict(ROUTED, trace, f"routed by Ingress {loc.ingress.key} to Service "
+        return done(ROUTED, f"routed by Ingress {loc.ingress.key} to Service "
                         f"{ans.service} port {ans.port}", **common)
 
     if server is not None and server.host:
@@ -290,9 +299,9 @@ def route(snap: Snapshot, request: IngressRequest) -> Verdict:
                   f"(Service {ans.service} port {ans.port})")
         if ans.problem:
             reason += f"; {ans.problem}: the controller answers 503"
-        return _verdict(DEFAULT_BACKEND, trace, reason, ingress=ing.key, service=ans.service,
+        return done(DEFAULT_BACKEND, reason, ingress=ing.key, service=ans.service,
                         port=ans.port, tls=tls_detail, backends=list(ans.backends), **extra)
-    return _verdict(NO_MATCH, trace, "no rule matches and no served Ingress has a "
+    return done(NO_MATCH, "no rule matches and no served Ingress has a "
                     "spec.defaultBackend: the controller answers 404", tls=tls_detail,
                     httpStatus=404)
 

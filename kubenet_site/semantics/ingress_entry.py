@@ -101,18 +101,34 @@ def entry_paths(snap: Snapshot, ingress_class: IngressClass | str,
     return out
 
 
-def controller_hops(snap: Snapshot, cls: IngressClass, scheme: str) -> list[str]:
-    """Trace lines: external client -> controller Service -> controller pods."""
+def _host_entries(pods: tuple[Pod, ...], scheme: str) -> list[str]:
+    """Controller pods reached on their node's own address (hostNetwork or a hostPort)."""
+    port = SCHEME_PORTS[scheme][0]
+    out = []
+    for p in pods:
+        if p.host_network:
+            out.append(f"controller pod {p.key} uses hostNetwork: clients reach it on node "
+                       f"{p.node_name} port {port} directly")
+        elif any(cp.host_port == port for c in p.containers for cp in c.ports):
+            out.append(f"controller pod {p.key} has hostPort {port}: clients reach it on node "
+                       f"{p.node_name} directly")
+    return out
+
+
+def controller_hops(snap: Snapshot, cls: IngressClass, scheme: str) -> tuple[list[str], dict[str, str]]:
+    """Trace lines (external client -> controller Service -> controller pods) and the outcome
+    of each entry ("lb:..." / "node:..." -> delivered/dropped/...)."""
     pods = controller_pods(snap, cls)
     if not pods:
         return [f"no pods of controller {cls.controller} in the topology (cluster "
-                "controllerMappings): the trace starts at the controller"]
+                "controllerMappings): the trace starts at the controller"], {}
     lines = [f"controller {cls.controller} pods: {', '.join(p.key for p in pods)}"]
+    lines.extend(_host_entries(pods, scheme))
     services = [s for s in controller_services(snap, pods) if s.type in (LOAD_BALANCER, NODE_PORT)]
     if not services:
         lines.append("no LoadBalancer or NodePort Service selects the controller pods: "
                      "the trace starts at the controller")
-        return lines
+        return lines, {}
     entries = entry_paths(snap, cls, scheme)
     if not entries:
         lines.append(f"controller Service {services[0].key} has no {scheme} entry (no load "
@@ -121,4 +137,4 @@ def controller_hops(snap: Snapshot, cls: IngressClass, scheme: str) -> list[str]
         eps = v.details.get("endpoints") or []
         lines.append(f"external client -> {v.details['entry']} ({v.details['controllerService']}): "
                      f"{v.outcome}" + (f" -> {', '.join(eps)}" if eps else ""))
-    return lines
+    return lines, {v.details["entry"]: v.outcome for v in entries}

@@ -383,6 +383,7 @@ def test_route_trace_shows_entry_hops():
     text = "\n".join(v.trace)
     assert "ingress-nginx/ingress-nginx-controller-1" in text
     assert "node:node-2:30080/TCP (ingress-nginx/ingress-nginx-controller): dropped" in text, text
+    assert v.details["entries"]["node:node-2:30080/TCP"] == "dropped"
 
 
 def test_route_without_controller_pods_starts_at_the_controller():
