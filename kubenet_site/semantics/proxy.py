@@ -14,10 +14,17 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from .endpoints import service_endpoints
+from .proxy_parse import (
+    Source,
+    find_node,
+    find_service,
+    parse_ip_port,
+    parse_port_proto,
+    parse_source,
+)
 from .proxy_paths import (
     Flow,
     external,
@@ -29,95 +36,21 @@ from .proxy_paths import (
     port_endpoints,
 )
 from .proxy_topology import categorize, lb_vips, local_ready_count, needs_health_check, port_info
-from .types import EXTERNAL_NAME, LOAD_BALANCER, Node, QueryError, Service, ServicePort, Snapshot, Verdict
+from .types import (
+    EXTERNAL_NAME,
+    LOAD_BALANCER,
+    NODE_PORT,
+    Node,
+    QueryError,
+    Service,
+    ServicePort,
+    Snapshot,
+    Verdict,
+)
 
-EXTERNAL_CLIENT = "198.51.100.7"  # interfaces.md: the `external` client (TEST-NET-2)
-PROTOCOLS = ("TCP", "UDP", "SCTP")
 # The service controller leaves nodes with this label out of load balancers (KEP-1143).
 EXCLUDE_LB_LABEL = "node.kubernetes.io/exclude-from-external-load-balancers"
 HIDDEN_ANNOTATIONS = ("kubectl.kubernetes.io/last-applied-configuration",)
-
-
-@dataclass(frozen=True)
-class Source:
-    kind: str  # "pod", "node" (host network) or "external"
-    label: str
-    ips: tuple[str, ...]
-    node_name: str | None = None
-
-    def ip_for(self, fam: int) -> str | None:
-        return next((ip for ip in self.ips if family(ip) == fam), None)
-
-
-# --- parsing ---------------------------------------------------------------------------------
-
-def _ip(text: str, what: str) -> str:
-    t = text.strip().strip("[]")
-    try:
-        return str(ipaddress.ip_address(t))
-    except ValueError:
-        raise QueryError(f"{what}: {text!r} is not an IP address") from None
-
-
-def _port_proto(text: str, what: str) -> tuple[int, str]:
-    num, _, proto = text.partition("/")
-    proto = (proto or "TCP").upper()
-    if proto not in PROTOCOLS:
-        raise QueryError(f"{what}: protocol {proto!r} is not one of {', '.join(PROTOCOLS)}")
-    if not num.isdigit() or not 1 <= int(num) <= 65535:
-        raise QueryError(f"{what}: port {num!r} is not a number in 1-65535")
-    return int(num), proto
-
-
-def _ip_port(text: str, what: str) -> tuple[str, int, str]:
-    """`10.0.0.1:80/TCP`, `[fd00::1]:80/UDP` (the protocol defaults to TCP)."""
-    if text.startswith("["):
-        host, sep, rest = text[1:].partition("]:")
-    else:
-        host, sep, rest = text.rpartition(":")
-    if not sep or not host:
-        raise QueryError(f"{what}: {text!r} is not <ip>:<port>/<PROTO>")
-    port, proto = _port_proto(rest, what)
-    return _ip(host, what), port, proto
-
-
-def _service(snap: Snapshot, key: str, what: str) -> Service:
-    if key.count("/") != 1 or not all(key.split("/")):
-        raise QueryError(f"{what}: {key!r} is not <namespace>/<name>")
-    svc = snap.service(key)
-    if svc is None:
-        raise QueryError(f"{what}: Service {key} does not exist")
-    return svc
-
-
-def _node(snap: Snapshot, name: str, what: str) -> Node:
-    node = snap.node_by_name.get(name)
-    if node is None:
-        raise QueryError(f"{what}: node {name!r} does not exist")
-    return node
-
-
-def parse_source(snap: Snapshot, text: str) -> Source:
-    text = text.strip()
-    if text == "external":
-        return Source("external", f"external client {EXTERNAL_CLIENT}", (EXTERNAL_CLIENT,))
-    if text.startswith("external:"):
-        ip = _ip(text[len("external:"):], "from")
-        return Source("external", f"external client {ip}", (ip,))
-    if text.startswith("node:"):
-        node = _node(snap, text[len("node:"):], "from")
-        return Source("node", f"a host-network process on node {node.name}", node.ips, node.name)
-    if text.count("/") == 1 and all(text.split("/")):
-        pod = snap.pod(text)
-        if pod is None:
-            raise QueryError(f"from: pod {text} does not exist")
-        if pod.host_network:
-            node = snap.node_by_name.get(pod.node_name or "")
-            ips = node.ips if node else pod.pod_ips
-            return Source("node", f"pod {pod.key} (hostNetwork: it is node {pod.node_name})", ips, pod.node_name)
-        return Source("pod", f"pod {pod.key} ({', '.join(pod.pod_ips) or 'no IP'}) on node {pod.node_name}",
-                      () if pod.finished else pod.pod_ips, pod.node_name)
-    raise QueryError(f"from: {text!r} is not ns/pod, external, external:<ip> or node:<node>")
 
 
 # --- routing by destination IP ---------------------------------------------------------------
@@ -192,18 +125,22 @@ def _via_load_balancer(flow: Flow, snap: Snapshot, svc: Service, sp: ServicePort
         sub = Flow()
         n_ip = next((ip for ip in n.ips if family(ip) == fam), n.internal_ip)
         if sp.node_port:
-            sub.hop(f"-> node {n.name} {n_ip}:{sp.node_port}/{sp.protocol} (NodePort)")
+            sub.hop(f"-> node {n.name} {n_ip}:{sp.node_port}/{sp.protocol} (NodePort; a VIP-style load "
+                    "balancer may deliver to the LB IP instead, which kube-proxy handles the same way)")
             entry = "NodePort"
         else:
-            sub.hop(f"-> node {n.name}: packets still addressed to {addr}:{sp.port} "
-                    "(allocateLoadBalancerNodePorts false, no NodePort: kube-proxy captures the LB IP)")
+            why = ("allocateLoadBalancerNodePorts false" if svc.allocate_load_balancer_node_ports is False
+                   else "this port has no NodePort")
+            sub.hop(f"-> node {n.name}: packets still addressed to {addr}:{sp.port} ({why}: the load "
+                    "balancer must deliver to the LB IP, which kube-proxy captures on the node)")
             entry = "load-balancer IP"
         external(sub, snap, n, n.name, info, eps, src_ip, entry)
         subflows.append(sub)
     merge(subflows, flow)
     if proxying and flow.outcome == "delivered":
         flow.masq = True
-        flow.hop("  the load balancer proxies connections (ipMode Proxy or hostname): backends see its address")
+        flow.hop("  the load balancer proxies connections (ipMode Proxy): backends see its address, "
+                 "not the client's")
 
 
 def _health_check(flow: Flow, snap: Snapshot, node: Node, svc: Service) -> None:
@@ -229,7 +166,7 @@ def route_ip(flow: Flow, snap: Snapshot, src: Source, ip: str, port: int, proto:
 
     # 1. Cluster IPs (KUBE-SERVICES "cluster IP" rules).
     for svc in snap.services:
-        if svc.has_cluster_ip and ip in (svc.cluster_ips or (svc.cluster_ip,)):
+        if svc.has_cluster_ip and ip in _canon(svc.cluster_ips or (svc.cluster_ip,)):
             flow.hop(f"-> cluster IP {target} (Service {svc.key})")
             if src.kind == "external":
                 flow.outcome = "dropped"
@@ -257,7 +194,7 @@ def route_ip(flow: Flow, snap: Snapshot, src: Source, ip: str, port: int, proto:
     for svc in snap.services:
         if svc.type == EXTERNAL_NAME:
             continue
-        is_ext, is_lb = ip in svc.external_ips, ip in lb_vips(svc)
+        is_ext, is_lb = ip in _canon(svc.external_ips), ip in _canon(lb_vips(svc))
         if not (is_ext or is_lb):
             continue
         sp = _match_port(svc, port, proto)
@@ -302,7 +239,7 @@ def route_ip(flow: Flow, snap: Snapshot, src: Source, ip: str, port: int, proto:
 
     # 3. Load-balancer addresses kube-proxy does not capture (ipMode Proxy).
     for svc in snap.services:
-        if svc.type == LOAD_BALANCER and any(i.ip == ip for i in svc.load_balancer_ingress):
+        if svc.type == LOAD_BALANCER and ip in _canon(i.ip for i in svc.load_balancer_ingress if i.ip):
             sp = _match_port(svc, port, proto)
             if sp is None:
                 flow.outcome = "dropped"
@@ -313,13 +250,13 @@ def route_ip(flow: Flow, snap: Snapshot, src: Source, ip: str, port: int, proto:
 
     # 4. Node addresses: NodePorts, health checks, host networking.
     for node in snap.nodes:
-        if ip in node.ips:
+        if ip in _canon(node.ips):
             _to_node(flow, snap, src, node, ip, port, proto, src_ip, fam)
             return
 
     # 5. Pod IPs: not kube-proxy's business, the pod network delivers them.
     for pod in snap.pods:
-        if not pod.host_network and not pod.finished and ip in pod.pod_ips:
+        if not pod.host_network and not pod.finished and ip in _canon(pod.pod_ips):
             flow.hop(f"-> pod {pod.key} {target} on node {pod.node_name}: a pod IP, not proxied by kube-proxy")
             if src.kind == "external":
                 flow.outcome = "dropped"
@@ -337,6 +274,17 @@ def route_ip(flow: Flow, snap: Snapshot, src: Source, ip: str, port: int, proto:
     flow.hop(f"-> {target}: no Service, node or pod in the cluster has this address: dropped")
 
 
+def _canon(ips) -> tuple[str, ...]:
+    """Addresses in canonical form (IPv6 compressed, lower case) for comparison."""
+    out = []
+    for ip in ips:
+        try:
+            out.append(str(ipaddress.ip_address(str(ip).strip())))
+        except ValueError:
+            out.append(str(ip))
+    return tuple(out)
+
+
 def _egress_ip(snap: Snapshot, src: Source, fam: int, src_ip: str) -> str:
     """Pod traffic leaving the cluster is SNATed to its node's address by the CNI."""
     if src.kind == "pod":
@@ -350,7 +298,7 @@ def _to_node(flow: Flow, snap: Snapshot, src: Source, node: Node, ip: str, port:
              src_ip: str, fam: int) -> None:
     target = f"{ip}:{port}/{proto}" if fam == 4 else f"[{ip}]:{port}/{proto}"
     for svc in snap.services:
-        if svc.type == EXTERNAL_NAME:
+        if svc.type not in (NODE_PORT, LOAD_BALANCER):
             continue
         sp = _match_port(svc, port, proto, node_port=True)
         if sp is not None:
@@ -400,8 +348,8 @@ def trace(snap: Snapshot, source: str, destination: str) -> Verdict:
         node_name, sep, key = dest[len("healthcheck:"):].partition(":")
         if not sep:
             raise QueryError(f"to: {dest!r} is not healthcheck:<node>:<ns>/<name>")
-        node = _node(snap, node_name, "to")
-        svc = _service(snap, key, "to")
+        node = find_node(snap, node_name, "to")
+        svc = find_service(snap, key, "to")
         if not needs_health_check(svc) or not svc.health_check_node_port:
             raise QueryError(f"to: Service {svc.key} has no healthCheckNodePort (only LoadBalancer "
                              "Services with externalTrafficPolicy Local have one)")
@@ -411,8 +359,8 @@ def trace(snap: Snapshot, source: str, destination: str) -> Verdict:
         key, sep, pp = rest.partition(":")
         if not sep:
             raise QueryError(f"to: {dest!r} is not {kind}:<ns>/<name>:<port>/<PROTO>")
-        svc = _service(snap, key, "to")
-        port, proto = _port_proto(pp, "to")
+        svc = find_service(snap, key, "to")
+        port, proto = parse_port_proto(pp, "to")
         if kind == "svc":
             _to_service(flow, snap, src, svc, port, proto)
         else:
@@ -421,13 +369,13 @@ def trace(snap: Snapshot, source: str, destination: str) -> Verdict:
         name, sep, pp = dest[len("node:"):].partition(":")
         if not sep:
             raise QueryError(f"to: {dest!r} is not node:<node>:<port>/<PROTO>")
-        node = _node(snap, name, "to")
-        port, proto = _port_proto(pp, "to")
+        node = find_node(snap, name, "to")
+        port, proto = parse_port_proto(pp, "to")
         if not node.internal_ip:
             raise QueryError(f"to: node {name} has no InternalIP address")
         route_ip(flow, snap, src, node.internal_ip, port, proto)
     else:
-        route_ip(flow, snap, src, *_ip_port(dest, "to"))
+        route_ip(flow, snap, src, *parse_ip_port(dest, "to"))
     details: dict[str, Any] = {
         "endpoints": sorted(flow.endpoints),
         "sourceIPPreserved": not flow.masq,
@@ -475,6 +423,9 @@ def _to_lb(flow: Flow, snap: Snapshot, src: Source, svc: Service, port: int, pro
         flow.hop("  the source has no IP: dropped")
         return
     fam = family(src_ip)
+    if src.kind != "external":
+        flow.hop("  kube-proxy captures nothing for a hostname load balancer: the packet leaves the "
+                 f"cluster through node {src.node_name} (SNAT to its address) and comes back in")
     _via_load_balancer(flow, snap, svc, sp, str(first.hostname), _egress_ip(snap, src, fam, src_ip),
                        fam, proxying=False)
 

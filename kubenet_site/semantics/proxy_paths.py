@@ -110,8 +110,9 @@ def internal(flow: Flow, snap: Snapshot, node_name: str | None, info: PortInfo,
         flow.outcome = "rejected"
         flow.hop(f"  no usable endpoint (ready, or serving and terminating): REJECT; endpoints: {_describe(eps)}")
         return
-    # clusterCIDR-based masquerading: `-d <clusterIP> ! -s <clusterCIDR> -j KUBE-MARK-MASQ`.
-    masq = not in_cidrs(src_ip, snap.cluster.pod_cidrs)
+    # clusterCIDR-based masquerading: `-d <clusterIP> ! -s <clusterCIDR> -j KUBE-MARK-MASQ`
+    # (no pod CIDR known: no local-traffic detector, nothing masqueraded here).
+    masq = bool(snap.cluster.pod_cidrs) and not in_cidrs(src_ip, snap.cluster.pod_cidrs)
     if masq:
         flow.hop(f"  source {src_ip} is outside the pod CIDR {', '.join(snap.cluster.pod_cidrs)}: masqueraded")
     if info.internal_policy_local:
