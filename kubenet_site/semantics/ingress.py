@@ -56,6 +56,8 @@ __all__ = [
 IMPLEMENTATION_SPECIFIC_BEHAVIOUR = paths.IMPLEMENTATION_SPECIFIC_BEHAVIOUR
 CLASS_ANNOTATION = "kubernetes.io/ingress.class"
 
+SSL_REDIRECT_ANNOTATION = "nginx.ingress.kubernetes.io/ssl-redirect"
+
 NOT_SERVED = "not-served"
 NO_CERTIFICATE = "no-certificate"
 ROUTED = "routed"
@@ -268,7 +270,8 @@ def route(snap: Snapshot, request: IngressRequest) -> Verdict:
         if ans.problem:
             return done(NO_ENDPOINTS, f"{ans.problem}: the controller answers 503",
                             httpStatus=503, **common)
-        if tls_detail is None and _has_tls(served, host):
+        ssl_redirect = loc.ingress.annotations.get(SSL_REDIRECT_ANNOTATION, "true").lower()
+        if tls_detail is None and ssl_redirect != "false" and _has_tls(served, host):
             trace.append(f"ingress-nginx redirects plain http for {host} to https (308, "
                          "ssl-redirect) because a TLS section lists it")
         return done(ROUTED, f"routed by Ingress {loc.ingress.key} to Service "

@@ -18,6 +18,11 @@ ImplementationSpecific: ingress-nginx rewrites it to Prefix before building its 
 so kubenet matches it exactly like Prefix (element-wise, trailing slash ignored). See
 IMPLEMENTATION_SPECIFIC_BEHAVIOUR.
 
+Exact and Prefix follow the Kubernetes specification and the conformance suite exactly. Where
+ingress-nginx's own rendering differs (location.go turns Prefix `/foo/` into `location /foo/`
+plus `= /foo/`, so it would not match `/foo`, which the specification's table says matches),
+the specification wins.
+
 Requests are normalised as nginx normalises `$uri` before choosing a location: the query
 string and fragment are dropped, %XX escapes decoded, `//` merged (merge_slashes on) and `.`/`..`
 segments resolved.
