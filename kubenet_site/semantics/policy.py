@@ -25,6 +25,7 @@ Decisions where the specification leaves room (each one what upstream tests expe
 from __future__ import annotations
 
 import ipaddress
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -250,14 +251,36 @@ def rule_matches(snap: Snapshot, policy: NetworkPolicy, rule: PolicyRule, other:
     return not rule.ports or any(port_matches(pp, port, protocol, dest) for pp in rule.ports)
 
 
+_MEMO: dict[int, tuple[weakref.ref[Snapshot], dict[tuple[str, str], tuple[NetworkPolicy, ...]]]] = {}
+
+
+def _memo(snap: Snapshot) -> dict[tuple[str, str], tuple[NetworkPolicy, ...]]:
+    """Per-snapshot memo of selecting_policies (a Snapshot is immutable; matrices ask again
+    and again)."""
+    entry = _MEMO.get(id(snap))
+    if entry is not None and entry[0]() is snap:
+        return entry[1]
+    table: dict[tuple[str, str], tuple[NetworkPolicy, ...]] = {}
+    key = id(snap)
+    _MEMO[key] = (weakref.ref(snap, lambda _ref: _MEMO.pop(key, None)), table)
+    return table
+
+
 def selecting_policies(snap: Snapshot, pod: Pod, direction: str) -> tuple[NetworkPolicy, ...]:
     """The policies of the pod's own namespace that select it for `direction`
     ([docs]: a pod is isolated for ingress/egress when any policy selecting it has that
     policyType; policies only ever select pods of their own namespace)."""
-    return tuple(
+    memo = _memo(snap)
+    cache_key = (pod.key, direction)
+    if cache_key in memo and snap.pod(pod.key) is pod:
+        return memo[cache_key]
+    found = tuple(
         p for p in snap.network_policies
         if p.namespace == pod.namespace and direction in p.policy_types and selects(p.pod_selector, pod.labels)
     )
+    if snap.pod(pod.key) is pod:  # only pods of the snapshot (not synthetic ones) are memoised
+        memo[cache_key] = found
+    return found
 
 
 @dataclass(frozen=True)
