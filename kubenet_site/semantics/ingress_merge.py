@@ -35,7 +35,6 @@ def is_canary(ingress: Ingress) -> bool:
     return ingress.annotations.get(CANARY_ANNOTATION, "").lower() == "true"
 
 
-
 # --- the merged configuration: one server per host ------------------------------------------
 
 @dataclass(frozen=True)

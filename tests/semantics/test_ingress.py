@@ -499,3 +499,28 @@ def test_backend_kinds(objs, expected):
         assert got == expected, show(v)
     if "canary" in str(objs):
         assert v.details["service"] == "default/web", show(v)
+
+
+@pytest.mark.parametrize("req,expected", [
+    pytest.param("/api", "exact", id="regex mode: Exact /api is rendered ~* ^/api"),
+    pytest.param("/apiv2", "exact", id="regex mode: Exact /api also matches /apiv2 (ingress-nginx quirk)"),
+    pytest.param("/API/x", "exact", id="regex mode: case-insensitive"),
+    pytest.param("/img/a.png", "images", id="regex mode: the longer pattern is tried first"),
+    pytest.param("/other", "no-match", id="regex mode: nothing matches: root location"),
+])
+def test_regex_mode_renders_every_path_as_regex(req, expected):
+    snap = snap_of(ing("a", rule("r.example.com", path("/api", "exact", "Exact"))),
+                   ing("b", rule("r.example.com", path("/img/.*\\.png", "images", "ImplementationSpecific")),
+                       annotations={"nginx.ingress.kubernetes.io/use-regex": "true"}, created=1),
+                   services("exact", "images"))
+    v = route(snap, IngressRequest("r.example.com", req))
+    got = v.details["service"].split("/")[1] if v.outcome == "routed" else v.outcome
+    assert got == expected, show(v)
+
+
+def test_regex_mode_is_per_host():
+    snap = snap_of(ing("a", rule("plain.example.com", path("/api", "exact", "Exact"))),
+                   ing("b", rule("r.example.com", path("/x", "images")),
+                       annotations={"nginx.ingress.kubernetes.io/use-regex": "true"}),
+                   services("exact", "images"))
+    assert route(snap, IngressRequest("plain.example.com", "/apiv2")).outcome == "no-match"
