@@ -53,8 +53,7 @@ class ClusterIPAllocator:
         first = int(self.net.network_address) + 1
         # IPv4 loses the network and broadcast addresses; IPv6 only the subnet-router anycast.
         last = int(self.net.broadcast_address) - (1 if self.net.version == 4 else 0)
-        # Cap huge IPv6 ranges the way the bitmap allocator does (at most 2^16 entries).
-        self.first, self.last = first, min(last, first + 65535)
+        self.first, self.last = first, last
         self.offset = ip_band_offset(self.net)
         self._cursor: int | None = None
 

@@ -22,8 +22,14 @@ INVALID, REQUIRED, FORBIDDEN, DUPLICATE, NOT_SUPPORTED, TOO_LONG, TOO_MANY = (
 _NO_VALUE = object()
 
 
+class GoLiteral(str):
+    """A bad value already in Go's %#v form (printed as is): `[]networking.IngressRule(nil)`."""
+
+
 def go_repr(value: Any) -> str:
     """A bad value the way field.Error prints it: %q for strings, %v for numbers, %#v else."""
+    if isinstance(value, GoLiteral):
+        return str(value)
     if value is None:
         return '"null"'
     if isinstance(value, bool):

@@ -17,6 +17,7 @@ from typing import Any
 from .fielderrors import (
     CIDR_MSG,
     FieldError,
+    GoLiteral,
     duplicate,
     forbidden,
     invalid,
@@ -667,14 +668,16 @@ def validate_ingress_class(obj: dict[str, Any]) -> list[FieldError]:
     """networking/validation ValidateIngressClass: controller a domain-prefixed path."""
     errs = validate_object_meta(_d(obj.get("metadata")), "IngressClass", False)
     ctl = _d(obj.get("spec")).get("controller") or ""
+    if len(ctl) > 250:
+        errs.append(FieldError("spec.controller", "Too long", "may not be more than 250 bytes"))
+    # apimachinery validation IsDomainPrefixedPath
+    host, sep, rest = ctl.partition("/")
     if not ctl:
         errs.append(required("spec.controller"))
-    elif len(ctl) > 250:
-        errs.append(FieldError("spec.controller", "Too long", "must have at most 250 bytes"))
+    elif not sep or not host or not rest:
+        errs.append(invalid("spec.controller", ctl, 'must be a domain-prefixed path (such as "acme.io/foo")'))
     else:
-        host, _, rest = ctl.partition("/")
-        if not rest or is_dns1123_subdomain(host):
-            errs.append(invalid("spec.controller", ctl, 'must be a domain-prefixed path (such as "acme.io/foo")'))
+        errs += name_errors("spec.controller", host, is_dns1123_subdomain)
     return errs
 
 
@@ -692,7 +695,8 @@ def validate_ingress(obj: dict[str, Any]) -> list[FieldError]:
                             "must match `ingressClassName` when both are specified"))
     rules = _l(spec.get("rules"))
     if not rules and spec.get("defaultBackend") is None:
-        errs.append(invalid("spec", "", "either `defaultBackend` or `rules` must be specified"))
+        value = GoLiteral("[]networking.IngressRule{}" if spec.get("rules") == [] else "[]networking.IngressRule(nil)")
+        errs.append(invalid("spec", value, "either `defaultBackend` or `rules` must be specified"))
     if spec.get("defaultBackend") is not None:
         errs += _validate_backend(_d(spec["defaultBackend"]), "spec.defaultBackend")
     for i, rule in enumerate(rules):
@@ -714,6 +718,9 @@ def validate_ingress(obj: dict[str, Any]) -> list[FieldError]:
         for j, h in enumerate(_l(_d(tls).get("hosts"))):
             check = is_wildcard_dns1123_subdomain if "*" in h else is_dns1123_subdomain
             errs += name_errors(f"spec.tls[{i}].hosts[{j}]", h, check)
+        secret = _d(tls).get("secretName") or ""
+        if secret:
+            errs += name_errors(f"spec.tls[{i}].secretName", secret, is_dns1123_subdomain)
     if cls is not None:
         errs += name_errors("spec.ingressClassName", cls, is_dns1123_subdomain)
     return errs
@@ -757,10 +764,12 @@ def _validate_backend(b: dict[str, Any], path: str) -> list[FieldError]:
     if has_res:
         res = _d(b["resource"])
         errs = []
+        if res.get("apiGroup") is not None:
+            errs += name_errors(f"{path}.resource.apiGroup", res["apiGroup"], is_dns1123_subdomain)
         if not res.get("kind"):
-            errs.append(required(f"{path}.resource.kind"))
+            errs.append(required(f"{path}.resource.kind", "kind is required"))
         if not res.get("name"):
-            errs.append(required(f"{path}.resource.name"))
+            errs.append(required(f"{path}.resource.name", "name is required"))
         return errs
     if not has_svc:
         return [invalid(path, "", "resource or service backend is required")]
@@ -774,13 +783,13 @@ def _validate_backend(b: dict[str, Any], path: str) -> list[FieldError]:
     port = _d(svc.get("port"))
     pname, pnum = port.get("name") or "", port.get("number") or 0
     if pname and pnum:
-        errs.append(invalid(f"{path}.service.port", "", "cannot set both port name & port number"))
+        errs.append(invalid(path, "", "cannot set both port name & port number"))
     elif pname:
         errs += [invalid(f"{path}.service.port.name", pname, m) for m in is_valid_port_name(pname)]
     elif pnum:
         errs += [invalid(f"{path}.service.port.number", pnum, m) for m in is_valid_port_num(pnum)]
     else:
-        errs.append(required(f"{path}.service.port", "port name or number is required"))
+        errs.append(required(path, "port name or number is required"))
     return errs
 
 
