@@ -226,10 +226,11 @@ def route(snap: Snapshot, request: IngressRequest) -> Verdict:
     def done(outcome: str, reason: str, **details: Any) -> Verdict:
         return _verdict(outcome, trace, reason, entries=entries, **details)
 
+    servers = build_servers(served)
     tls_detail: dict[str, Any] | None = None
     if scheme == "https":
         server_name = paths.normalize_host(request.sni) if request.sni else host
-        cert = find_certificate(served, server_name)
+        cert = find_certificate(served, server_name, servers)
         if cert is None:
             empty = [i.key for i in served if any(not t.hosts for t in i.tls)]
             if empty:
@@ -248,7 +249,6 @@ def route(snap: Snapshot, request: IngressRequest) -> Verdict:
         trace.append(f"TLS {server_name} terminated with secret {secret or '(none: default certificate)'}"
                      f" from Ingress {ing.key}")
 
-    servers = build_servers(served)
     server, why = select_server(servers, host)
     trace.append(why)
     loc = match_location(server, req_path) if server else None

@@ -153,11 +153,20 @@ def _match_regex(server: Server, request_path: str) -> Location | None:
 
 # --- TLS ---------------------------------------------------------------------------------
 
-def find_certificate(served: list[Ingress], server_name: str) -> tuple[Ingress, IngressTLS] | None:
-    """The oldest served Ingress listing the name in spec.tls[].hosts (exact names before
-    wildcard ones, as extractTLSSecretName compares names before certificates)."""
+def find_certificate(served: list[Ingress], server_name: str,
+                     servers: Mapping[str, Server] | None = None) -> tuple[Ingress, IngressTLS] | None:
+    """The served Ingress whose spec.tls[].hosts names the TLS server name: the Ingresses with a
+    rule for the server the name selects first (createServers takes a server's certificate
+    from the Ingresses defining it, oldest first), then any other, oldest first; exact names
+    before wildcard ones (extractTLSSecretName compares names before certificates)."""
+    order = list(served)
+    if servers is not None:
+        server, _ = select_server(servers, server_name)
+        if server is not None:
+            own = [i for i in server.ingresses if i in served]
+            order = own + [i for i in served if i not in own]
     for wildcard in (False, True):
-        for ing in served:
+        for ing in order:
             for tls in ing.tls:
                 for h in tls.hosts:
                     if h.startswith("*.") == wildcard and paths.certificate_name_matches(h, server_name):

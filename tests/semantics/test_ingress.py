@@ -524,3 +524,13 @@ def test_regex_mode_is_per_host():
                        annotations={"nginx.ingress.kubernetes.io/use-regex": "true"}),
                    services("exact", "images"))
     assert route(snap, IngressRequest("plain.example.com", "/apiv2")).outcome == "no-match"
+
+
+def test_certificate_from_the_ingress_defining_the_host_first():
+    snap = snap_of(ing("certs-only", default=backend("web"), tls_=(tls("shop.example.com", secret="old"),),
+                       created=0),
+                   ing("shop", rule("shop.example.com", path("/", "web")),
+                       tls_=(tls("shop.example.com", secret="own"),), created=5),
+                   services("web"))
+    v = route(snap, IngressRequest("shop.example.com", "/", "https"))
+    assert (v.outcome, v.details["tls"]) == ("routed", {"secret": "default/own"}), show(v)
