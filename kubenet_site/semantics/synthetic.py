@@ -138,15 +138,22 @@ class _Gen:
                 return self.nodes[j].name, _ip(j, host)
         raise ValueError("too many pods for the nodes' /24 pod CIDRs")
 
+    def _pod_on(self, i: int, ns: str, name: str, labels: dict[str, str], owner: OwnerReference | None,
+                ports: tuple[ContainerPort, ...], **kw: bool) -> Pod:
+        return self._pod(ns, name, labels, owner, ports, node=i, **kw)
+
     def _pod(self, ns: str, name: str, labels: dict[str, str], owner: OwnerReference | None,
              ports: tuple[ContainerPort, ...], *, ready: bool = True, terminating: bool = False,
-             host_network: bool = False) -> Pod:
-        node, ip = self._place()
-        nd = self.nodes[int(node[5:])]
+             host_network: bool = False, node: int | None = None) -> Pod:
+        if node is None:
+            node_name, ip = self._place()
+        else:
+            node_name, ip = self.nodes[node].name, ""
+        nd = self.nodes[int(node_name[5:])]
         if host_network:
             ip = nd.internal_ip or ip
         return Pod(
-            namespace=ns, name=name, labels=labels, node_name=node, pod_ips=(ip,),
+            namespace=ns, name=name, labels=labels, node_name=node_name, pod_ips=(ip,),
             host_ip=nd.internal_ip, phase="Running", ready=ready,
             owner_references=(owner,) if owner else (),
             deletion_timestamp=self.when() if terminating else None, host_network=host_network,
@@ -167,6 +174,11 @@ class _Gen:
             {"app.kubernetes.io/name": "ingress-nginx", "pod-template-hash": "7c6974c4d8"},
             OwnerReference("ReplicaSet", "ingress-nginx-controller-7c6974c4d8", True, "apps/v1"),
             (ContainerPort(80, "http"), ContainerPort(443, "https"))))
+        for i in range(min(len(self.nodes), max(1, self.n_pods // 500))):  # a hostNetwork DaemonSet
+            self.pods.append(self._pod_on(i, "kube-system", f"node-agent-{_hash(self.rng, 5)}",
+                                          {"app": "node-agent"},
+                                          OwnerReference("DaemonSet", "node-agent", True, "apps/v1"),
+                                          (ContainerPort(9100, "metrics"),), host_network=True))
         self.namespaces.append(Namespace(name="ingress-nginx", creation_timestamp=T0,
                                          labels={"app.kubernetes.io/name": "ingress-nginx"}))
 
@@ -202,9 +214,8 @@ class _Gen:
             self.workloads.append((ns, name, labels, named))
             for pn in names:
                 r = rng.random()
-                hostnet = rng.random() < 0.01
                 self.pods.append(self._pod(ns, pn, dict(lbl), owner, ports, ready=r > 0.05,
-                                           terminating=0.05 < r < 0.07, host_network=hostnet))
+                                           terminating=0.05 < r < 0.07))
             left -= replicas
             w += 1
 
@@ -245,7 +256,7 @@ class _Gen:
                     kw["health_check_node_port"] = 32000 + count % 700
             if stype == LOAD_BALANCER:
                 kw["load_balancer_ingress"] = (LoadBalancerIngress(ip=f"203.0.113.{count % 200 + 20}"),)
-            if self.local_policies and rng.random() < 0.05:
+            if self.local_policies and count % 100 == 3:  # rare in real clusters (node-local agents)
                 kw["internal_traffic_policy"] = "Local"
             sel = {"app": app} if rng.random() < 0.9 else {"tier": labels["tier"]}
             self.services.append(Service(
@@ -258,6 +269,8 @@ class _Gen:
     def _policies(self) -> None:
         rng = self.rng
         made = 0
+        app_pods = [p for p in self.pods if p.namespace.startswith("team-")]
+        self.marked = [app_pods[rng.randrange(len(app_pods))] for _ in range(5)] if app_pods else self.pods[:1]
         dns_peer = PolicyPeer(pod_selector=LabelSelector({"k8s-app": "kube-dns"}),
                               namespace_selector=LabelSelector({"kubernetes.io/metadata.name": "kube-system"}))
         while made < self.n_pols:
@@ -283,13 +296,16 @@ class _Gen:
                     pod_selector=LabelSelector(match_expressions=(
                         Requirement("tier", "In", (rng.choice(TIERS), rng.choice(TIERS))),)),
                     namespace_selector=LabelSelector({"team": f"t{rng.randrange(7)}"})),),),))
-            elif kind == 6 and self.ip_blocks:  # ipBlock over one node's pod addresses, with except
-                net = rng.randrange(self.n_nodes)
-                blk = IPBlock(f"10.244.{net}.0/24", (f"10.244.{net}.{rng.randrange(0, 128, 16)}/28",))
+            elif kind == 6 and self.ip_blocks:  # ipBlock over pod addresses: a node's range, or one pod
+                if rng.random() < 0.5:
+                    net = rng.randrange(min(2, self.n_nodes))
+                    blk = IPBlock(f"10.244.{net}.0/24", (f"10.244.{net}.{rng.randrange(0, 64, 16)}/28",))
+                else:
+                    blk = IPBlock(f"{rng.choice(self.marked).ip}/32")
                 pol = NetworkPolicy(ns, name, target, ingress=(PolicyRule(
                     (PolicyPeer(ip_block=blk),), (PolicyPort("TCP", 8000, 8100),)),))
-            elif kind == 7 and self.ip_blocks:  # egress to an ipBlock over pod addresses
-                net = rng.randrange(self.n_nodes)
+            elif kind == 7 and self.ip_blocks:  # egress to an ipBlock over pod addresses, with except
+                net = rng.randrange(min(2, self.n_nodes))
                 pol = NetworkPolicy(ns, name, target, ("Ingress", "Egress"), egress=(
                     PolicyRule((PolicyPeer(ip_block=IPBlock("10.244.0.0/16", (f"10.244.{net}.0/24",))),)),
                     PolicyRule((dns_peer,), (PolicyPort("UDP", 53),))))
