@@ -184,6 +184,37 @@ def _could_match(ing: Ingress, host: str) -> bool:
         paths.host_matches(r.host, host) for r in ing.rules)
 
 
+def by_controller(snap: Snapshot, served: list[Ingress]) -> dict[str, list[Ingress]]:
+    """Served Ingresses (oldest first) per controller: each controller merges only its own."""
+    out: dict[str, list[Ingress]] = {}
+    for ing in served:
+        cls = serving_class(snap, ing)
+        if cls is not None:
+            out.setdefault(cls.controller, []).append(ing)
+    return out
+
+
+def _answering_controller(groups: Mapping[str, list[Ingress]], host: str,
+                          preferred: list[Ingress]) -> str:
+    """The controller whose Ingresses claim the host most specifically (exact host, wildcard,
+    rule without host, default backend); ties go to the controller of the oldest candidate."""
+    def score(item: tuple[str, list[Ingress]]) -> tuple[int, int]:
+        ctrl, ings = item
+        hosts = {(r.host or "").lower() for i in ings if not is_canary(i) for r in i.rules}
+        best = 0
+        if any(i.default_backend is not None for i in ings):
+            best = 1
+        if "" in hosts:
+            best = 2
+        if any(h.startswith("*.") and paths.wildcard_matches(h, host) for h in hosts):
+            best = 3
+        if host in hosts:
+            best = 4
+        first = min((n for n, i in enumerate(preferred) if i in ings), default=len(preferred))
+        return (best, -first)
+    return max(groups.items(), key=score)[0]
+
+
 def _verdict(outcome: str, trace: list[str], reason: str, **details: Any) -> Verdict:
     base: dict[str, Any] = {"ingress": None, "service": None, "port": None, "tls": None,
                             "backends": [], "reason": reason, "entries": {}}
@@ -216,8 +247,14 @@ def route(snap: Snapshot, request: IngressRequest) -> Verdict:
         # A running controller still answers (conformance host_rules: unknown host -> 404).
         trace.append(f"no Ingress has a rule for host {host or '(none)'} or a default backend")
 
-    # Class of the answering controller (the first served candidate's) for the entry hops.
-    cls = serving_class(snap, (served_candidates or served)[0])
+    # Each controller has its own configuration: route as the one that claims the host.
+    groups = by_controller(snap, served)
+    controller = _answering_controller(groups, host, served_candidates or served)
+    if len(groups) > 1:
+        trace.append(f"controllers {', '.join(sorted(groups))} each serve Ingresses; {controller} "
+                     "claims this host most specifically, so the request is routed as it sees it")
+    served = groups[controller]
+    cls = serving_class(snap, served[0])
     entries: dict[str, str] = {}
     if cls is not None:
         hops, entries = controller_hops(snap, cls, scheme)
@@ -326,7 +363,9 @@ def conflicts(snap: Snapshot) -> list[Diagnostic]:
     backends that are never used."""
     served = served_ingresses(snap)
     out: list[Diagnostic] = []
-    for server in build_servers(served).values():
+    servers = [s for group in by_controller(snap, served).values()
+               for s in build_servers(group).values()]
+    for server in servers:
         for loser, winner in server.shadowed:
             where = f"host {server.host}" if server.host else "rules without host"
             out.append(Diagnostic(
@@ -335,13 +374,14 @@ def conflicts(snap: Snapshot) -> list[Diagnostic]:
                 f"{where}: path {loser.path} ({loser.path_type}) is already defined by "
                 f"{'this Ingress' if winner.ingress is loser.ingress else 'the older Ingress ' + winner.ingress.key} "
                 f"at {winner.field}; ingress-nginx keeps the first and ignores this one"))
-    defaults = _default_backends(served)
-    for ing in defaults[1:]:
-        out.append(Diagnostic(
-            "warning", f"Ingress/{ing.namespace}/{ing.name}", "spec.defaultBackend",
-            "ingress-default-backend-conflict",
-            f"the older Ingress {defaults[0].key} also has spec.defaultBackend; requests no "
-            "rule matches go to that one"))
+    for group in by_controller(snap, served).values():
+        defaults = _default_backends(group)
+        for ing in defaults[1:]:
+            out.append(Diagnostic(
+                "warning", f"Ingress/{ing.namespace}/{ing.name}", "spec.defaultBackend",
+                "ingress-default-backend-conflict",
+                f"the older Ingress {defaults[0].key} also has spec.defaultBackend; requests no "
+                "rule matches go to that one"))
     return out
 
 

@@ -534,3 +534,21 @@ def test_certificate_from_the_ingress_defining_the_host_first():
                    services("web"))
     v = route(snap, IngressRequest("shop.example.com", "/", "https"))
     assert (v.outcome, v.details["tls"]) == ("routed", {"secret": "default/own"}), show(v)
+
+
+def test_two_controllers_do_not_merge():
+    a = ing("a", rule("foo.example.com", path("/x", "s1")), cls="nginx", created=5)
+    b = ing("b", rule("foo.example.com", path("/x", "s2")), cls="other", created=0)
+    c = ing("c", rule("bar.example.com", path("/", "s2")), cls="other", created=1)
+    snap = snap_of(a, b, c, services("s1", "s2"), classes=(NGINX, OTHER))
+    assert conflicts(snap) == []
+    v = route(snap, IngressRequest("bar.example.com", "/"))
+    assert (v.outcome, v.details["ingress"]) == ("routed", "default/c"), show(v)
+
+
+def test_default_backend_of_another_controller_is_not_used():
+    snap = snap_of(ing("a", rule("foo.example.com", path("/x", "s1")), cls="nginx"),
+                   ing("d", default=backend("s2"), cls="other", created=3),
+                   services("s1", "s2"), classes=(NGINX, OTHER))
+    v = route(snap, IngressRequest("foo.example.com", "/y"))
+    assert v.outcome == "no-match", show(v)
