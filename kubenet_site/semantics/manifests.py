@@ -662,6 +662,9 @@ class _Builder:
             try:
                 got = self.alloc.allocate_ip(fam, want or None)
             except AllocationError as exc:
+                if not want:  # alloc.go: dynamic allocation failing is an internal error
+                    return [FieldError("spec.clusterIPs", "Internal error occurred",
+                                       f"failed to allocate a serviceIP: {exc}")]
                 return [invalid("spec.clusterIPs", given, f"failed to allocate IP {want}: {exc}")]
             if i < len(cips):
                 cips[i] = got
