@@ -374,11 +374,12 @@ def resolver_config(snap: Snapshot, pod: Pod) -> ResolvConf:
     return resolver.resolver_config(snap, pod)
 
 
-def resolve(snap: Snapshot, pod: Pod, name: str, qtype: str = A) -> DNSResult:
-    """`name` resolved from inside the pod, by its stub resolver (resolver.py)."""
+def resolve(snap: Snapshot, pod: Pod, name: str, qtype: str = A, blocked: str | None = None) -> DNSResult:
+    """`name` resolved from inside the pod, by its stub resolver (resolver.py); `blocked`
+    (why no nameserver is reachable) makes every query time out."""
     from . import resolver
 
-    return resolver.resolve(snap, pod, name, qtype)
+    return resolver.resolve(snap, pod, name, qtype, blocked)
 
 
 def _sorted_answers(records: tuple[Record, ...]) -> list[dict[str, Any]]:

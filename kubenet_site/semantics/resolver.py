@@ -112,7 +112,7 @@ def is_cluster_dns(snap: Snapshot, server: str) -> bool:
 
 
 def candidates(name: str, conf: ResolvConf) -> tuple[list[str], bool]:
-    """res_search's order of names, without stopping: (names, as_is_first). The as-is name
+    """res_search's order of names if none answers: (names, as_is_first). The as-is name
     comes first when it has at least ndots dots (or is absolute), else last."""
     trailing = name.endswith(".")
     dots = name.count(".")
@@ -128,7 +128,8 @@ def candidates(name: str, conf: ResolvConf) -> tuple[list[str], bool]:
         d = domain[1:] if domain.startswith(".") else domain
         if not d:
             root_on_list = True
-            out.append(as_is)
+            if not first:
+                out.append(as_is)
         else:
             out.append(fqdn(f"{name}.{d.rstrip('.')}"))
     if not (first or root_on_list):
@@ -136,57 +137,84 @@ def candidates(name: str, conf: ResolvConf) -> tuple[list[str], bool]:
     return out, first
 
 
-def resolve(snap: Snapshot, pod: Pod, name: str, qtype: str = A) -> DNSResult:
-    """`name` looked up from the pod as glibc's res_search does it."""
+def resolve(snap: Snapshot, pod: Pod, name: str, qtype: str = A, blocked: str | None = None) -> DNSResult:
+    """`name` looked up from the pod as glibc's __res_context_search does it. `blocked`: why
+    the pod's queries reach no nameserver (NetworkPolicy): every query then times out."""
     conf = resolver_config(snap, pod)
     qtype = qtype.upper()
     trace = [f"pod {pod.key}: nameserver {' '.join(conf.nameservers) or '(none)'}; "
              f"search {' '.join(conf.searches) or '(none)'}; options {' '.join(conf.options) or '(none)'}"]
-    names, as_is_first = candidates(name, conf)
-    if not conf.nameservers:
+    server = conf.nameservers[0] if conf.nameservers else None
+    cluster = server is not None and is_cluster_dns(snap, server)
+    if blocked:
+        trace.append(f"no nameserver reachable: {blocked}")
+    elif server is None:
         trace.append("no nameserver: glibc asks 127.0.0.1 inside the pod, where nothing answers")
-        return DNSResult(TIMEOUT, (), names[0], (names[0],), tuple(trace))
-    server = conf.nameservers[0]
-    cluster = is_cluster_dns(snap, server)
-    if not cluster:
+    elif not cluster:
         trace.append(f"{server} is not the cluster DNS: the node's upstream resolver knows no "
                      "cluster names (and, here, no other names)")
-
-    def ask(candidate: str) -> DNSResponse:
-        if cluster:
-            return server_lookup(snap, candidate, qtype)
-        return DNSResponse(NXDOMAIN, (), (f"upstream {server}: {candidate} {qtype} NXDOMAIN",))
-
     tried: list[str] = []
-    saved: tuple[str, DNSResponse] | None = None  # the as-is answer when tried first
+
+    def query(candidate: str) -> DNSResponse:
+        if blocked or server is None:
+            resp = DNSResponse(TIMEOUT, (), (f"{candidate} {qtype}: no answer (timed out)",))
+        elif cluster:
+            resp = server_lookup(snap, candidate, qtype)
+        else:
+            resp = DNSResponse(NXDOMAIN, (), (f"upstream {server}: {candidate} {qtype} NXDOMAIN",))
+        tried.append(candidate)
+        empty = resp.rcode == NOERROR and not resp.answers
+        count = f", {len(resp.answers)} record(s)" if resp.answers else ""
+        trace.append(f"{candidate} {qtype}: {resp.rcode}{' (NODATA)' if empty else count}")
+        return resp
+
+    def finish(candidate: str, resp: DNSResponse) -> DNSResult:
+        trace.extend("  " + line for line in resp.trace)
+        if resp.rcode != NOERROR:
+            candidate = tried[-1]  # interfaces.md: on NXDOMAIN, the last name tried
+        answers = resp.answers if resp.rcode == NOERROR else ()
+        return DNSResult(resp.rcode, answers, candidate, tuple(tried), tuple(trace))
+
+    def answered(resp: DNSResponse) -> bool:
+        return resp.rcode == NOERROR and bool(resp.answers)
+
+    trailing, dots, as_is = name.endswith("."), name.count("."), fqdn(name)
+    saved: tuple[str, DNSResponse] | None = None  # the as-is answer, when tried first
     nodata: tuple[str, DNSResponse] | None = None
     last: tuple[str, DNSResponse] | None = None
-    for i, candidate in enumerate(names):
-        if candidate in tried and candidate == fqdn(name):
-            continue  # the root domain on the search list after the as-is try
-        resp = ask(candidate)
-        tried.append(candidate)
-        last = (candidate, resp)
-        empty = resp.rcode == NOERROR and not resp.answers
-        trace.append(f"{candidate} {qtype}: {resp.rcode}{' (NODATA)' if empty else ''}"
-                     f"{'' if empty or resp.rcode != NOERROR else f', {len(resp.answers)} record(s)'}")
-        if resp.rcode == NOERROR and resp.answers:
-            trace.extend("  " + line for line in resp.trace)
-            return DNSResult(NOERROR, resp.answers, candidate, tuple(tried), tuple(trace))
-        if i == 0 and as_is_first:
-            saved = (candidate, resp)
-            if name.endswith("."):
-                break
-        elif empty and nodata is None:
-            nodata = (candidate, resp)
-        elif resp.rcode not in (NOERROR, NXDOMAIN):
-            break  # anything but NXDOMAIN or NODATA ends the search
+    root_on_list = False
+    # "If there are enough dots in the name, let's just give it a try 'as is'", and only
+    # that for an absolute name.
+    if dots >= ndots_of(conf) or trailing:
+        resp = query(as_is)
+        if answered(resp) or trailing:
+            return finish(as_is, resp)
+        saved = last = (as_is, resp)
+    if not trailing:  # RES_DEFNAMES / RES_DNSRCH, both on by default
+        for domain in conf.searches:
+            d = domain[1:] if domain.startswith(".") else domain
+            if not d:
+                root_on_list = True
+                if saved:
+                    continue
+            candidate = fqdn(f"{name}.{d.rstrip('.')}") if d else as_is
+            resp = query(candidate)
+            last = (candidate, resp)
+            if answered(resp):
+                return finish(candidate, resp)
+            if resp.rcode == NOERROR:
+                nodata = nodata or last  # NO_DATA: keep trying
+            elif resp.rcode != NXDOMAIN:
+                break  # "anything else implies that we're done" with the search list
+    if not (saved or root_on_list):
+        resp = query(as_is)
+        last = (as_is, resp)
+        if answered(resp):
+            return finish(as_is, resp)
+    # "if we did an initial full query, return that query's H_ERRNO ... else if we ever got
+    # a nodata, send that back ... else the one from the last query".
     final = saved or nodata or last
     assert final is not None
-    candidate, resp = final
-    trace.extend("  " + line for line in resp.trace)
-    if saved is None and nodata is not None:
-        trace.append(f"no candidate had records; {nodata[0]} exists (NODATA), so NODATA is returned")
-    if resp.rcode == NXDOMAIN:
-        candidate = tried[-1]  # interfaces.md: on NXDOMAIN, the last name tried
-    return DNSResult(resp.rcode, (), candidate, tuple(tried), tuple(trace))
+    if final is nodata and saved is None:
+        trace.append(f"no name had records; {nodata[0]} exists (NODATA), so NODATA is returned")
+    return finish(*final)
