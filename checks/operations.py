@@ -73,12 +73,15 @@ def import_manifests(topology: Topology, source: str | bytes | list | dict) -> I
         merged = dict(existing)
         for manifest in incoming:
             merged[identity(manifest)] = manifest  # an update keeps its place in creation order
-        result = build_snapshot(list(merged.values()), topology.cluster_config())
-        names = {object_name(m) for m in incoming}
-        errors = [e for e in result.errors if e.object in names or not e.object]
+        cluster = topology.cluster_config()
+        result = build_snapshot(list(merged.values()), cluster)
+        # Refuse what the import brings: every error the topology did not already have.
+        known = {(e.object, e.field, e.message) for e in build_snapshot(list(existing.values()), cluster).errors}
+        errors = [e for e in result.errors if (e.object, e.field, e.message) not in known]
         if errors:
             raise ImportRefused(errors)
-        summary = ImportSummary(warnings=[w for w in getattr(result, "warnings", []) if w.object in names])
+        names = {object_name(m) for m in incoming}
+        summary = ImportSummary(warnings=[w for w in result.warnings if w.object in names])
         rows = {(identity(r.manifest)): r for r in topology_rows(topology)}
         position = max((r.position for r in rows.values()), default=0)
         for manifest in incoming:
