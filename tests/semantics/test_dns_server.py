@@ -322,3 +322,75 @@ def test_specification(qname, qtype, rcode, answer):
     resp = server_lookup(SPEC, qname, qtype)
     got = sorted(str(r) for r in resp.answers)
     assert (resp.rcode, got) == (rcode, sorted(answer)), "\n".join(resp.trace)
+
+
+# More CoreDNS behaviour (kubernetes.go findServices, backend_lookup.go), on one namespace.
+MORE = snapshot(
+    pod("api-0", ns="app", labels={"app": "api"}, ip="10.244.0.10", container_ports=ports("web:8080", "grpc:9090")),
+    pod("api-1", ns="app", labels={"app": "api"}, ip="10.244.0.11", container_ports=ports("web:8081", "grpc:9091")),
+    pod("api-2", ns="app", labels={"app": "api"}, ip="10.244.0.12", container_ports=ports("web:8082"),
+        terminating=True),
+    svc("np", ns="app", selector={"app": "api"}, type="NodePort", cluster_ip="10.96.5.1",
+        ports=(sport(80, "web", name="http", node_port=30080),)),
+    svc("lb", ns="app", selector={"app": "api"}, type="LoadBalancer", cluster_ip="10.96.5.2",
+        ports=(sport(80, "web", name="http", node_port=30081),)),
+    svc("two", ns="app", selector={"app": "api"}, cluster_ip="10.96.5.3",
+        ports=(sport(80, "web", name="http"), sport(9000, "grpc", name="grpc"), sport(53, name="dns", protocol="UDP"))),
+    svc("hl", ns="app", selector={"app": "api"}, cluster_ip="None",
+        ports=(sport(80, "web", name="http"), sport(9000, "grpc", name="grpc"))),
+    svc("ext-ip", ns="app", type="ExternalName", cluster_ip=None, external_name="192.0.2.10"),
+    svc("ext-missing", ns="app", type="ExternalName", cluster_ip=None, external_name="nope.app.svc.cluster.local"),
+    svc("ext-chain", ns="app", type="ExternalName", cluster_ip=None, external_name="ext-np.app.svc.cluster.local"),
+    svc("ext-np", ns="app", type="ExternalName", cluster_ip=None, external_name="np.app.svc.cluster.local"),
+    svc("loop-a", ns="app", type="ExternalName", cluster_ip=None, external_name="loop-b.app.svc.cluster.local"),
+    svc("loop-b", ns="app", type="ExternalName", cluster_ip=None, external_name="loop-a.app.svc.cluster.local"),
+    svc("self", ns="app", type="ExternalName", cluster_ip=None, external_name="x.self.app.svc.cluster.local"),
+)
+HL = "hl.app.svc.cluster.local."
+MORE_CASES = [
+    pytest.param("np.app.svc.cluster.local.", "A", NOERROR, ["np.app.svc.cluster.local. A 10.96.5.1"],
+                 id="NodePort Service has its cluster IP record"),
+    pytest.param("lb.app.svc.cluster.local.", "A", NOERROR, ["lb.app.svc.cluster.local. A 10.96.5.2"],
+                 id="LoadBalancer Service has its cluster IP record"),
+    pytest.param("two.app.svc.cluster.local.", "SRV", NOERROR,
+                 ["two.app.svc.cluster.local. SRV 0 33 80 two.app.svc.cluster.local.",
+                  "two.app.svc.cluster.local. SRV 0 33 9000 two.app.svc.cluster.local.",
+                  "two.app.svc.cluster.local. SRV 0 33 53 two.app.svc.cluster.local."],
+                 id="plain SRV: every port, Service port numbers, weight 100/3"),
+    pytest.param("_dns._udp.two.app.svc.cluster.local.", "SRV", NOERROR,
+                 ["_dns._udp.two.app.svc.cluster.local. SRV 0 100 53 two.app.svc.cluster.local."], id="SRV UDP port"),
+    pytest.param("_DNS._UDP.two.app.svc.cluster.local.", "SRV", NOERROR,
+                 ["_DNS._UDP.two.app.svc.cluster.local. SRV 0 100 53 two.app.svc.cluster.local."],
+                 id="SRV labels match case-insensitively"),
+    pytest.param(f"_grpc._tcp.{HL}", "SRV", NOERROR,
+                 [f"_grpc._tcp.{HL} SRV 0 50 9090 10-244-0-10.{HL}", f"_grpc._tcp.{HL} SRV 0 50 9091 10-244-0-11.{HL}"],
+                 id="headless SRV: target port resolved per pod, pod without the port absent"),
+    pytest.param(HL, "A", NOERROR, [f"{HL} A 10.244.0.10", f"{HL} A 10.244.0.11"],
+                 id="headless A: terminating pod is not ready, not published"),
+    pytest.param(f"_http._tcp.{HL}", "A", NOERROR, [f"_http._tcp.{HL} A 10.244.0.10", f"_http._tcp.{HL} A 10.244.0.11"],
+                 id="A for an SRV-shaped name answers the endpoints"),
+    pytest.param("ext-ip.app.svc.cluster.local.", "A", NXDOMAIN, [],
+                 id="ExternalName holding an IP: CoreDNS serves nothing"),
+    pytest.param("ext-missing.app.svc.cluster.local.", "A", NOERROR, [],
+                 id="ExternalName to a missing in-zone name: NODATA, no CNAME (coredns#6088)"),
+    pytest.param("ext-missing.app.svc.cluster.local.", "CNAME", NOERROR,
+                 ["ext-missing.app.svc.cluster.local. CNAME nope.app.svc.cluster.local."], id="its CNAME query still answers"),
+    pytest.param("ext-np.app.svc.cluster.local.", "AAAA", NOERROR, [],
+                 id="AAAA via CNAME to an IPv4-only Service: NODATA"),
+    pytest.param("ext-chain.app.svc.cluster.local.", "A", NOERROR,
+                 ["ext-chain.app.svc.cluster.local. CNAME ext-np.app.svc.cluster.local.",
+                  "ext-np.app.svc.cluster.local. CNAME np.app.svc.cluster.local.", "np.app.svc.cluster.local. A 10.96.5.1"],
+                 id="CNAME chain through two ExternalNames"),
+    pytest.param("loop-a.app.svc.cluster.local.", "A", NOERROR, [], id="CNAME loop: cut, NODATA"),
+    pytest.param("self.app.svc.cluster.local.", "A", NOERROR, [], id="CNAME into its own subtree: dropped"),
+    pytest.param("ns.dns.cluster.local.", "A", NOERROR, ["ns.dns.cluster.local. A 10.96.0.10"],
+                 id="ns.dns.<zone>: the DNS server's address"),
+    pytest.param("app.pod.cluster.local.", "TXT", NXDOMAIN, [], id="TXT on a namespace name: no records, NXDOMAIN"),
+]
+
+
+@pytest.mark.parametrize(("qname", "qtype", "rcode", "answer"), MORE_CASES)
+def test_more(qname, qtype, rcode, answer):
+    resp = server_lookup(MORE, qname, qtype)
+    got = sorted(str(r) for r in resp.answers)
+    assert (resp.rcode, got) == (rcode, sorted(answer)), "\n".join(resp.trace)
