@@ -204,3 +204,22 @@ def test_answer_dns_resolv_conf():
 def test_answer_dns_refuses(q):
     with pytest.raises(QueryError):
         answer_dns(QSNAP, q)
+
+
+@pytest.mark.parametrize(("kw", "name", "tried"), [
+    pytest.param(dict(), "web", [f"web{S}", "web."],
+                 id="timeout in the search list ends it, the as-is name is still tried (glibc)"),
+    pytest.param(dict(), "web.shop.svc.cluster.local.", ["web.shop.svc.cluster.local."], id="absolute name"),
+    pytest.param(dict(dns_config=PodDNSConfig(options=(("ndots", "1"),))), "web.shop",
+                 ["web.shop.", f"web.shop{S}"], id="as is first, then one search name"),
+])
+def test_resolve_blocked_times_out(kw, name, tried):
+    p = pod("client", ns="shop", **kw)
+    res = resolve(snapshot(p, *SNAP_OBJECTS), p, name, "A", blocked="egress denied")
+    assert (res.rcode, res.answers, list(res.tried), res.fqdn) == ("TIMEOUT", (), tried, tried[-1]), "\n".join(res.trace)
+
+
+def test_resolve_without_nameserver_times_out():
+    p = pod("client", ns="shop", dns_policy="None", dns_config=PodDNSConfig(searches=("a.example",)))
+    res = resolve(snapshot(p), p, "web", "A")
+    assert (res.rcode, list(res.tried)) == ("TIMEOUT", ["web.a.example.", "web."])
