@@ -460,7 +460,10 @@ class _Builder:
                                 f'no matches for kind "{kind}" in version "{api_version}"'))
             return False
         namespaced = kind not in CLUSTER_SCOPED
-        if not isinstance(name, str) or not name:
+        if name is not None and not isinstance(name, str):
+            self._error(label, invalid("metadata.name", name, "expected string"))
+            return False
+        if not name:
             gen = meta.get("generateName")
             if isinstance(gen, str) and gen:
                 name = generated_name(gen, index)
@@ -469,7 +472,11 @@ class _Builder:
                 return False
         meta["name"] = name
         ns = meta.get("namespace")
-        if namespaced:
+        if not namespaced:
+            # handlers/rest.go EnsureObjectNamespaceMatchesRequestNamespace: cluster-scoped, cleared.
+            meta.pop("namespace", None)
+            ns = None
+        else:
             if ns is None or ns == "":
                 ns = "default"
             meta["namespace"] = ns

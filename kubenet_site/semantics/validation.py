@@ -305,7 +305,10 @@ def validate_service(obj: dict[str, Any]) -> list[FieldError]:
     for i, p in enumerate(ports):
         key = (p.get("protocol") or "", p.get("port") or 0)
         if key in seen_p:
-            errs.append(duplicate(f"spec.ports[{i}]", f"{key[1]}/{key[0]}"))
+            # field.Duplicate(portPath, key) prints the core.ServicePort key with %#v.
+            errs.append(duplicate(f"spec.ports[{i}]", GoLiteral(
+                f'core.ServicePort{{Name:"", Protocol:"{key[0]}", AppProtocol:(*string)(nil), Port:{key[1]}, '
+                'TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:""}, NodePort:0}')))
         seen_p.add(key)
     ranges = _l(spec.get("loadBalancerSourceRanges"))
     if ranges:
