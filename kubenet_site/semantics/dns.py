@@ -17,7 +17,7 @@ from __future__ import annotations
 import ipaddress
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .dnsnames import (
@@ -36,8 +36,8 @@ from .dnsnames import (
     service_fqdn,
     zone_of,
 )
-from .endpoints import service_endpoints, split_key
-from .types import EXTERNAL_NAME, Pod, QueryError, ResolvConf, Service, Snapshot
+from .endpoints import address_types, service_endpoints, split_key
+from .types import EXTERNAL_NAME, Endpoint, Pod, QueryError, ResolvConf, Service, Snapshot
 
 A, AAAA, SRV, PTR, TXT, CNAME = "A", "AAAA", "SRV", "PTR", "TXT", "CNAME"
 QTYPES = (A, AAAA, SRV, PTR, TXT, CNAME)
@@ -133,6 +133,21 @@ def _cluster_ips(svc: Service) -> tuple[str, ...]:
     return svc.cluster_ips or ((svc.cluster_ip,) if svc.cluster_ip else ())
 
 
+def dns_endpoints(snap: Snapshot, svc: Service) -> list[Endpoint]:
+    """The endpoints CoreDNS publishes: the ready ones (object/endpoint.go). A pod that
+    resolves none of the Service's target ports still sits in an EndpointSlice with no ports
+    (endpointslice utils.go getEndpointPorts skips only the port), so it keeps its address
+    records, without SRV (the sentinel port -1 of object/endpoint.go)."""
+    found = service_endpoints(snap, svc)
+    out = [e for e in found if e.ready]
+    if svc.ports:
+        with_ports = {e.ip for e in found}
+        bare = replace(svc, ports=(), cluster_ip="None", cluster_ips=(),
+                       ip_families=tuple(sorted(address_types(svc))))
+        out += [e for e in service_endpoints(snap, bare) if e.ready and e.ip not in with_ports]
+    return out
+
+
 def _find_pods(r: ParsedName, zone: str, trace: list[str]) -> _Lookup:
     # kubernetes.go findPods, `pods insecure`: any well-formed dashed address answers.
     if not r.service:
@@ -172,7 +187,7 @@ def _find_services(snap: Snapshot, r: ParsedName, zone: str, trace: list[str]) -
             continue
         if svc.headless or r.endpoint:
             # Endpoint query or headless Service: ready endpoints only (object/endpoint.go).
-            eps = [e for e in service_endpoints(snap, svc) if e.ready]
+            eps = dns_endpoints(snap, svc)
             kind = "headless Service" if svc.headless else "Service"
             trace.append(f"{kind} {svc.key}: {len({e.ip for e in eps})} ready endpoint address(es)")
             for ep in eps:
@@ -306,8 +321,8 @@ def service_record_for_ip(snap: Snapshot, ip: str) -> list[str]:
     for svc in sorted(snap.services, key=lambda s: s.key):
         if svc.type == EXTERNAL_NAME:
             continue
-        for ep in service_endpoints(snap, svc):
-            if ep.ready and same(ep.ip):
+        for ep in dns_endpoints(snap, svc):
+            if same(ep.ip):
                 name = endpoint_fqdn(endpoint_hostname(ep.ip, ep.hostname), svc.name, svc.namespace, zone)
                 if name not in names:
                     names.append(name)

@@ -394,3 +394,20 @@ def test_more(qname, qtype, rcode, answer):
     resp = server_lookup(MORE, qname, qtype)
     got = sorted(str(r) for r in resp.answers)
     assert (resp.rcode, got) == (rcode, sorted(answer)), "\n".join(resp.trace)
+
+
+def test_pod_without_the_named_port_keeps_its_address_records():
+    # endpointslice utils.go getEndpointPorts skips the port, not the pod: the pod sits in a
+    # slice without ports, and CoreDNS publishes its address (no SRV).
+    snap = snapshot(
+        pod("a", ns="x", labels={"app": "db"}, ip="10.244.0.1", container_ports=ports("pg:5432")),
+        pod("b", ns="x", labels={"app": "db"}, ip="10.244.0.2", hostname="b", subdomain="db"),
+        svc("db", ns="x", selector={"app": "db"}, cluster_ip="None", ports=(sport(5432, "pg", name="pg"),)),
+    )
+    a = server_lookup(snap, "db.x.svc.cluster.local.", "A")
+    assert sorted(r.data for r in a.answers) == ["10.244.0.1", "10.244.0.2"], a.trace
+    srv = server_lookup(snap, "_pg._tcp.db.x.svc.cluster.local.", "SRV")
+    assert [r.target for r in srv.answers] == ["10-244-0-1.db.x.svc.cluster.local."]
+    assert [r.data for r in server_lookup(snap, "b.db.x.svc.cluster.local.", "A").answers] == ["10.244.0.2"]
+    assert [r.data for r in server_lookup(snap, "2.0.244.10.in-addr.arpa.", "PTR").answers] == [
+        "b.db.x.svc.cluster.local."]
