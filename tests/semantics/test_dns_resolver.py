@@ -223,3 +223,10 @@ def test_resolve_without_nameserver_times_out():
     p = pod("client", ns="shop", dns_policy="None", dns_config=PodDNSConfig(searches=("a.example",)))
     res = resolve(snapshot(p), p, "web", "A")
     assert (res.rcode, list(res.tried)) == ("TIMEOUT", ["web.a.example.", "web."])
+
+
+def test_cluster_first_without_cluster_dns_falls_back_to_default():
+    # dns.go GetPodDNS: "kubelet does not have ClusterDNS IP configured ... Falling back to Default".
+    p = pod("client", ns="shop")
+    conf = resolver_config(snapshot(p, cluster=ClusterConfig(cluster_dns=(), node_resolv_conf=NODE)), p)
+    assert conf == ResolvConf(("10.0.0.2",), ("corp.example.com", "cluster.local"), ("edns0", "timeout:2"))
