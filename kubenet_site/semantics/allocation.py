@@ -15,7 +15,7 @@ Error texts: ipallocator ErrNotInRange / ErrAllocated, portallocator ErrNotInRan
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 IPAddr = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -55,7 +55,8 @@ class ClusterIPAllocator:
         last = int(self.net.broadcast_address) - (1 if self.net.version == 4 else 0)
         self.first, self.last = first, last
         self.offset = ip_band_offset(self.net)
-        self._cursor: int | None = None
+        self.split = min(self.first + self.offset, self.last + 1)
+        self._pos = 0  # scanning resumes here: everything before it is taken or reserved
 
     def contains(self, ip: IPAddr) -> bool:
         return ip.version == self.net.version and self.first <= int(ip) <= self.last
@@ -70,19 +71,29 @@ class ClusterIPAllocator:
         self.taken.add(ip)
         return str(ip)
 
-    def _candidates(self) -> Iterator[int]:
-        split = min(self.first + self.offset, self.last + 1)
-        yield from range(split, self.last + 1)  # the dynamic (upper) band first
-        yield from range(self.first, split)  # then the static band
+    def _order(self, n: int) -> int:
+        """Position of address n in allocation order: the dynamic (upper) band, then the static one."""
+        return n - self.split if n >= self.split else (self.last + 1 - self.split) + (n - self.first)
+
+    def _at(self, pos: int) -> int:
+        upper = self.last + 1 - self.split
+        return self.split + pos if pos < upper else self.first + (pos - upper)
 
     def allocate_next(self) -> str:
         cls = type(self.net.network_address)
-        for n in self._candidates():
-            ip = cls(n)
+        total = self.last - self.first + 1
+        while self._pos < total:
+            ip = cls(self._at(self._pos))
+            self._pos += 1
             if ip not in self.taken and ip not in self.reserved:
                 self.taken.add(ip)
                 return str(ip)
         raise AllocationError("range is full")
+
+    def release(self, ip: IPAddr) -> None:
+        self.taken.discard(ip)
+        if self.contains(ip):
+            self._pos = min(self._pos, self._order(int(ip)))
 
 
 def port_band_offset(size: int) -> int:
@@ -100,6 +111,8 @@ class NodePortAllocator:
         self.taken: set[int] = set()
         self.reserved = set(reserved)
         self.offset = port_band_offset(hi - lo + 1)
+        self.split = lo + self.offset
+        self._pos = 0
 
     def allocate(self, port: int) -> int:
         if not self.lo <= port <= self.hi:
@@ -110,9 +123,15 @@ class NodePortAllocator:
         self.taken.add(port)
         return port
 
+    def _at(self, pos: int) -> int:
+        upper = self.hi + 1 - self.split
+        return self.split + pos if pos < upper else self.lo + (pos - upper)
+
     def allocate_next(self) -> int:
-        split = self.lo + self.offset
-        for p in list(range(split, self.hi + 1)) + list(range(self.lo, split)):
+        total = self.hi - self.lo + 1
+        while self._pos < total:
+            p = self._at(self._pos)
+            self._pos += 1
             if p not in self.taken and p not in self.reserved:
                 self.taken.add(p)
                 return p
@@ -120,6 +139,9 @@ class NodePortAllocator:
 
     def release(self, port: int) -> None:
         self.taken.discard(port)
+        if self.lo <= port <= self.hi:
+            pos = port - self.split if port >= self.split else (self.hi + 1 - self.split) + (port - self.lo)
+            self._pos = min(self._pos, pos)
 
 
 class Allocators:
@@ -154,7 +176,7 @@ class Allocators:
 
     def rollback(self) -> None:
         for family, ip in self._ips:
-            self.ip[family].taken.discard(ip)
+            self.ip[family].release(ip)
         for p in self._ports:
             self.ports.release(p)
         self.begin()

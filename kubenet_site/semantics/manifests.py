@@ -160,7 +160,9 @@ def _flatten(item: Any, where: str, out: list[dict[str, Any]]) -> None:
     if not isinstance(item, dict):
         raise ManifestError(f"not a Kubernetes object (a mapping) but a {type(item).__name__}", where)
     kind = item.get("kind")
-    if isinstance(kind, str) and kind.endswith("List") and isinstance(item.get("items"), list):
+    meta = item.get("metadata")
+    unnamed = not (isinstance(meta, dict) and meta.get("name"))  # list metadata carries no name
+    if isinstance(kind, str) and kind.endswith("List") and isinstance(item.get("items"), list) and unnamed:
         for i, sub in enumerate(item["items"]):
             _flatten(sub, f"{where}, item {i + 1}", out)
     else:
