@@ -416,3 +416,13 @@ def test_kind_list_builds():
             "- {apiVersion: v1, kind: Service, metadata: {name: web, namespace: shop}, spec: {ports: [{port: 80}]}}\n")
     r = build_snapshot(load_documents(text), parse_cluster(None))
     assert not r.errors and [s.key for s in r.snapshot.services] == ["shop/web"]
+
+
+def test_node():
+    node = {"apiVersion": "v1", "kind": "Node",
+            "metadata": {"name": "node-1", "labels": {"topology.kubernetes.io/zone": "a"}},
+            "spec": {"podCIDR": "10.244.1.0/24"},
+            "status": {"addresses": [{"type": "InternalIP", "address": "192.168.1.10"},
+                                     {"type": "Hostname", "address": "node-1"}]}}
+    n = one("nodes", node)
+    assert (n.internal_ip, n.zone, n.pod_cidrs) == ("192.168.1.10", "a", ("10.244.1.0/24",))

@@ -42,6 +42,8 @@ LOADS = [
     pytest.param("apiVersion: v1\nkind: ServiceList\nitems:\n- {apiVersion: v1, kind: Service, metadata: {name: a}}\n",
                  ["Service/a"], id="ServiceList"),
     pytest.param("apiVersion: v1\nkind: List\nitems: []\n", [], id="empty List"),
+    pytest.param("apiVersion: music.example.com/v1\nkind: PlayList\nmetadata: {name: mix}\nitems: [a, b]\n",
+                 ["PlayList/mix"], id="a named object whose kind ends in List is no list"),
     pytest.param("- {apiVersion: v1, kind: Service, metadata: {name: a}}\n- {apiVersion: v1, kind: Pod, metadata: {name: b}}\n",
                  ["Service/a", "Pod/b"], id="a YAML sequence of objects"),
     pytest.param("\ufeff" + SVC, ["Service/web"], id="byte order mark"),
