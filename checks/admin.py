@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponse
@@ -11,6 +13,8 @@ from django.urls import path
 from kubenet_site.semantics.manifests import ManifestError
 from services.models import Topology
 
+from . import runs
+from .models import CheckRun, CheckRunBlock
 from .operations import ImportRefused, export_topology, import_manifests
 
 
@@ -33,6 +37,18 @@ class TopologyAdmin(admin.ModelAdmin):
     search_fields = ("name", "description")
     readonly_fields = ("revision", "created", "updated")
     change_form_template = "admin/topology_change_form.html"
+    actions = ["run_checks"]
+
+    @admin.action(description="Run checks (every kind) on the selected topologies")
+    def run_checks(self, request, queryset):
+        for topology in queryset:
+            try:
+                run = runs.start_run(topology, user=request.user)
+            except runs.BrokerUnavailable as exc:
+                self.message_user(request, f"{topology}: cannot start checks: {exc}", messages.ERROR)
+                return
+            self.message_user(request, f"{topology}: check run #{run.pk} queued on revision {run.revision}.",
+                              messages.SUCCESS)
 
     def get_urls(self):
         own = [
@@ -65,3 +81,60 @@ class TopologyAdmin(admin.ModelAdmin):
         response = HttpResponse(export_topology(topology), content_type="application/yaml")
         response["Content-Disposition"] = f'attachment; filename="{topology.name}.yaml"'
         return response
+
+
+class CheckRunBlockInline(admin.TabularInline):
+    model = CheckRunBlock
+    fields = ("step", "index", "count", "worker", "finished")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+
+@admin.register(CheckRun)
+class CheckRunAdmin(admin.ModelAdmin):
+    list_display = ("id", "topology", "revision", "stale", "status", "progress", "step", "created", "finished",
+                    "attempts")
+    list_filter = ("status", "topology__team")
+    search_fields = ("topology__name",)
+    list_select_related = ("topology",)
+    readonly_fields = ("topology", "revision", "stale", "checks", "options", "status", "step", "progress",
+                       "created", "started", "finished", "heartbeat", "attempts", "worker", "task_id",
+                       "requested_by", "error", "log_text", "result_json")
+    exclude = ("input", "result", "log", "plan", "progress_done", "progress_total")
+    actions = ["cancel"]
+    inlines = [CheckRunBlockInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # runs start from a topology (the admin action) or the CLI
+
+    @admin.display(boolean=True, description="stale")
+    def stale(self, run: CheckRun) -> bool:
+        return run.is_stale
+
+    @admin.display(description="progress")
+    def progress(self, run: CheckRun) -> str:
+        return run.progress_text()
+
+    @admin.display(description="log")
+    def log_text(self, run: CheckRun) -> str:
+        return "\n".join(f"{e.get('time')} {e.get('level')}: {e.get('message')}" for e in run.log)
+
+    @admin.display(description="result")
+    def result_json(self, run: CheckRun):
+        from django.utils.html import format_html
+
+        text = json.dumps(run.result, indent=2)
+        if len(text) > 200_000:
+            text = text[:200_000] + "\n... (truncated)"
+        return format_html("<pre style=\"max-height:40em;overflow:auto\">{}</pre>", text)
+
+    def changelist_view(self, request, extra_context=None):
+        runs.reap()  # a read heals: runs whose worker vanished are re-enqueued or failed
+        return super().changelist_view(request, extra_context)
+
+    @admin.action(description="Cancel the selected runs")
+    def cancel(self, request, queryset):
+        n = sum(runs.cancel(run.pk, by=str(request.user)) for run in queryset)
+        self.message_user(request, f"{n} run(s) cancelled.", messages.SUCCESS)

@@ -23,6 +23,7 @@ from .operations import (
     export_topology,
     import_manifests,
 )
+from .run_command import RunError, cmd_run  # noqa: F401  (the `run` subcommand)
 from .snapshot import build
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")

@@ -1,16 +1,372 @@
-"""Celery tasks. They take ids, call the engine through checks.*, and store results."""
+"""Celery tasks. They take ids, call the engine through checks.*, and store results.
+
+`run_checks(run_id)` works a CheckRun: it builds the Snapshot of the run's pinned revision,
+computes each step of the plan (checks.kinds), storing progress (done of total, the step) as
+it goes and each step's result as it completes. A re-delivered message (acks_late,
+reject_on_worker_lost) is idempotent: a run already final is left alone, a run another live
+process holds is left to it (runs.run_lock), and otherwise the new delivery resumes from the
+steps already stored. Matrix steps of a sharded run go out as a Celery group of row blocks
+(`run_block`); whichever task completes the last piece merges and finishes the run.
+
+KUBENET_CHECK_UNIT_DELAY (seconds, tests only) sleeps after every unit and block, so a test
+can watch 0 < progress < total and kill a worker there.
+"""
 
 from __future__ import annotations
 
-from celery import shared_task
+import logging
+import os
+import threading
+import time
+import traceback
+from typing import Any
+
+from billiard.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
+from celery import Task, group, shared_task
+from celery.signals import worker_ready
+from django.db import close_old_connections, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from kubenet_site.semantics.manifests import build_snapshot, parse_cluster
+
+from . import kinds, runs
+from .dispatch import BrokerUnavailable
+from .models import CheckRun, CheckRunBlock
+
+log = logging.getLogger(__name__)
+PROGRESS_WRITE_INTERVAL = 0.2  # seconds between progress writes (and at every step's end)
 
 
 @shared_task(name="checks.ping")
 def ping(payload: str = "pong") -> dict:
     """A round trip through a worker: proves the broker, the worker and the database answer."""
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         (one,) = cursor.fetchone()
     return {"payload": payload, "database": connection.vendor, "select": one}
+
+
+class RunStopped(Exception):
+    """The run left `running` under us (cancelled, or failed by a reaper): stop quietly."""
+
+
+def unit_delay() -> float:
+    try:
+        return float(os.environ.get("KUBENET_CHECK_UNIT_DELAY", "0") or 0)
+    except ValueError:
+        return 0.0
+
+
+def fail(run_id: int, message: str, detail: str = "") -> None:
+    with transaction.atomic():
+        run = CheckRun.objects.select_for_update().filter(pk=run_id).first()
+        if run is None or run.is_final:
+            return
+        run.status = CheckRun.Status.FAILED
+        run.finished = timezone.now()
+        run.error = message
+        run.step = ""
+        run.log = [*run.log, runs.entry("error", message + (f"\n{detail}" if detail else ""))]
+        run.save()
+
+
+class CheckTask(Task):
+    """Hard time limits kill the pool child; the main process then calls on_failure here."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        if isinstance(exc, TimeLimitExceeded) and args:
+            try:
+                fail(int(args[0]), f"hard time limit exceeded ({exc}); the process was killed")
+            finally:
+                close_old_connections()
+
+
+class Heartbeat:
+    """A thread refreshing the run's heartbeat while this process works on it."""
+
+    def __init__(self, run_id: int):
+        self.run_id = run_id
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name=f"heartbeat-{run_id}", daemon=True)
+
+    def _beat(self) -> None:
+        try:
+            while not self.stop.wait(runs.HEARTBEAT_INTERVAL):
+                CheckRun.objects.filter(pk=self.run_id, status=CheckRun.Status.RUNNING).update(
+                    heartbeat=timezone.now())
+        except Exception:  # a heartbeat must never take the task down
+            log.exception("heartbeat of run %s", self.run_id)
+        finally:
+            connection.close()
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join(timeout=5)
+
+
+class Progress:
+    """done of total and the current step, written to the row at most every 0.2 s."""
+
+    def __init__(self, run_id: int):
+        self.run_id = run_id
+        self.pending = 0
+        self.step = ""
+        self.last = 0.0
+
+    def begin(self, step: str) -> None:
+        self.step = step
+        self.flush()
+
+    def advance(self, n: int = 1) -> None:
+        self.pending += n
+        if time.monotonic() - self.last >= PROGRESS_WRITE_INTERVAL:
+            self.flush()
+
+    def flush(self) -> None:
+        updated = CheckRun.objects.filter(pk=self.run_id, status=CheckRun.Status.RUNNING).update(
+            progress_done=F("progress_done") + self.pending, step=self.step[:200], heartbeat=timezone.now())
+        self.pending = 0
+        self.last = time.monotonic()
+        if not updated:
+            raise RunStopped()
+
+
+def _get_path(result: dict, path: list[str] | tuple[str, ...]) -> Any:
+    node: Any = result
+    for p in path:
+        if not isinstance(node, dict) or p not in node:
+            return None
+        node = node[p]
+    return node
+
+
+def _has_path(result: dict, path) -> bool:
+    node: Any = result
+    for p in path:
+        if not isinstance(node, dict) or p not in node:
+            return False
+        node = node[p]
+    return True
+
+
+def _set_path(result: dict, path, value: Any) -> dict:
+    out = dict(result)
+    node = out
+    for p in path[:-1]:
+        node[p] = dict(node.get(p) or {})
+        node = node[p]
+    node[path[-1]] = value
+    return out
+
+
+def store_step(run_id: int, path: tuple[str, ...], value: Any) -> None:
+    with transaction.atomic():
+        run = CheckRun.objects.select_for_update().get(pk=run_id)
+        if run.status != CheckRun.Status.RUNNING:
+            raise RunStopped()
+        run.result = _set_path(run.result, path, value)
+        run.save(update_fields=["result"])
+
+
+def snapshot_of(run: CheckRun):
+    return build_snapshot(run.input.get("manifests") or [], parse_cluster(run.input.get("cluster"))).snapshot
+
+
+def claim(run_id: int) -> CheckRun | None:
+    """Mark the run as ours (running, one more attempt), or None when it is not to be worked."""
+    with transaction.atomic():
+        run = CheckRun.objects.select_for_update().get(pk=run_id)
+        if run.is_final:
+            return None
+        me = runs.this_process()
+        if connection.vendor != "postgresql" and run.status == CheckRun.Status.RUNNING \
+                and run.worker != me and runs.owner_alive(run):
+            return None  # no advisory locks here: a live owner elsewhere keeps it
+        if run.attempts >= runs.MAX_ATTEMPTS:
+            run.status, run.finished = CheckRun.Status.FAILED, timezone.now()
+            run.error = f"the worker was lost {run.attempts} times (last: {run.worker or 'none'}); giving up"
+            run.log = [*run.log, runs.entry("error", run.error)]
+            run.save()
+            return None
+        run.attempts += 1
+        resumed = run.status == CheckRun.Status.RUNNING
+        run.status = CheckRun.Status.RUNNING
+        run.started = run.started or timezone.now()
+        run.heartbeat = timezone.now()
+        previous, run.worker = run.worker, me
+        what = f"resumed on {me} (attempt {run.attempts}; {previous or 'a worker'} was lost)" if resumed \
+            else f"started on {me}"
+        run.log = [*run.log, runs.entry("info" if not resumed else "warning", what)]
+        run.save()
+        return run
+
+
+@shared_task(bind=True, base=CheckTask, name="checks.run", acks_late=True, reject_on_worker_lost=True,
+             max_retries=None)
+def run_checks(self, run_id: int) -> str:
+    """Work one CheckRun (see the module's docstring)."""
+    if not CheckRun.objects.filter(pk=run_id).exists():
+        # start_run publishes inside its transaction: the row may not be committed yet.
+        if self.request.retries < 20:
+            raise self.retry(countdown=0.5)
+        return f"run {run_id} does not exist"
+    with runs.run_lock(run_id) as got:
+        if not got:
+            return f"run {run_id} is held by another live process"
+        run = claim(run_id)
+        if run is None:
+            return f"run {run_id} is final or held elsewhere"
+        try:
+            with Heartbeat(run_id):
+                work(run)
+        except RunStopped:
+            return f"run {run_id} stopped"
+        except SoftTimeLimitExceeded:
+            fail(run_id, f"soft time limit exceeded ({self.soft_time_limit or 'settings'} s) "
+                         f"at step {CheckRun.objects.get(pk=run_id).step!r}")
+        except BrokerUnavailable as exc:
+            fail(run_id, str(exc))
+        except Exception as exc:
+            fail(run_id, f"{type(exc).__name__}: {exc}", traceback.format_exc())
+    return f"run {run_id} done"
+
+
+def work(run: CheckRun) -> None:
+    progress = Progress(run.pk)
+    progress.begin("building the snapshot")
+    snap = snapshot_of(run)
+    steps = kinds.plan(snap, list(run.checks))
+    shards = max(1, int(run.options.get("shards") or 1))
+    stored_blocks = {}
+    for b in CheckRunBlock.objects.filter(run=run).values_list("step", flat=True):
+        stored_blocks[b] = stored_blocks.get(b, 0) + 1
+    layout, done = [], 0
+    for step in steps:
+        blocks = shards if (shards > 1 and step.block is not None) else 0
+        units = blocks or len(step.units)
+        layout.append({"key": step.key, "path": list(step.path), "units": units, "blocks": blocks})
+        if _has_path(run.result, step.path):
+            done += units
+        elif blocks:
+            done += min(stored_blocks.get(step.key, 0), blocks)
+    total = sum(s["units"] for s in layout)
+    updated = CheckRun.objects.filter(pk=run.pk, status=CheckRun.Status.RUNNING).update(
+        plan=layout, progress_total=total, progress_done=done)
+    if not updated:
+        raise RunStopped()
+    delay = unit_delay()
+
+    # Sharded matrices first, so their blocks run on other workers while this one goes on.
+    sharded = [(s, lay) for s, lay in zip(steps, layout, strict=True) if lay["blocks"]
+               and not _has_path(run.result, s.path)]
+    if sharded:
+        progress.begin("dispatching matrix row blocks")
+        have = set(CheckRunBlock.objects.filter(run=run).values_list("step", "index"))
+        sigs = [run_block.si(run.pk, s.key, i, lay["blocks"]) for s, lay in sharded
+                for i in range(lay["blocks"]) if (s.key, i) not in have]
+        if sigs:
+            try:
+                group(sigs).apply_async()
+            except (OperationalError, RuntimeError, ConnectionError, OSError) as exc:
+                raise BrokerUnavailable(f"the task queue is unavailable while dispatching row blocks: {exc}") from exc
+            runs.append_log(run.pk, "info", f"dispatched {len(sigs)} row blocks of "
+                                            f"{', '.join(s.key for s, _ in sharded)}")
+
+    for step, lay in zip(steps, layout, strict=True):
+        if lay["blocks"] or _has_path(run.result, step.path):
+            continue
+        progress.begin(step.title)
+        values = {}
+        for unit in step.units:
+            values[unit.key] = unit.compute()
+            if delay:
+                time.sleep(delay)
+            progress.advance()
+        progress.flush()
+        store_step(run.pk, step.path, step.assemble(values))
+    try_complete(run.pk, snap_steps=steps)
+
+
+def try_complete(run_id: int, snap_steps: list[kinds.Step] | None = None) -> bool:
+    """Finish the run if every step is stored or has all its blocks; merge the blocks."""
+    with transaction.atomic():
+        run = CheckRun.objects.select_for_update().get(pk=run_id)
+        if run.status != CheckRun.Status.RUNNING or not run.plan:
+            return False
+        result = dict(run.result)
+        for lay in run.plan:
+            path = tuple(lay["path"])
+            if _has_path(result, path):
+                continue
+            if not lay["blocks"]:
+                return False
+            blocks = list(CheckRunBlock.objects.filter(run=run, step=lay["key"]).order_by("index"))
+            if len(blocks) < lay["blocks"]:
+                return False
+            result = _set_path(result, path, kinds.merge_blocks([b.result for b in blocks]))
+        run.result = result
+        run.status = CheckRun.Status.SUCCEEDED
+        run.finished = timezone.now()
+        run.progress_done = run.progress_total
+        run.step = ""
+        workers = sorted({b.worker for b in CheckRunBlock.objects.filter(run=run)})
+        note = f" ({CheckRunBlock.objects.filter(run=run).count()} row blocks on {len(workers)} processes)" \
+            if workers else ""
+        run.log = [*run.log, runs.entry("info", f"succeeded{note}")]
+        run.save()
+    return True
+
+
+@shared_task(bind=True, base=CheckTask, name="checks.run_block", acks_late=True, reject_on_worker_lost=True)
+def run_block(self, run_id: int, step_key: str, index: int, count: int) -> str:
+    """One row block of a sharded matrix step; idempotent (one row per run, step and block)."""
+    run = CheckRun.objects.filter(pk=run_id).first()
+    if run is None or run.is_final:
+        return "run gone or final"
+    if CheckRunBlock.objects.filter(run_id=run_id, step=step_key, index=index).exists():
+        try_complete(run_id)
+        return "block already stored"
+    try:
+        snap = snapshot_of(run)
+        step = next(s for s in kinds.plan(snap, list(run.checks)) if s.key == step_key)
+        value = step.block(index, count)
+        if unit_delay():
+            time.sleep(unit_delay())
+        with transaction.atomic():
+            _, created = CheckRunBlock.objects.get_or_create(
+                run_id=run_id, step=step_key, index=index,
+                defaults={"count": count, "result": value, "worker": runs.this_process()})
+            if created:
+                CheckRun.objects.filter(pk=run_id, status=CheckRun.Status.RUNNING).update(
+                    progress_done=F("progress_done") + 1, heartbeat=timezone.now())
+        try_complete(run_id)
+    except SoftTimeLimitExceeded:
+        fail(run_id, f"soft time limit exceeded in {step_key} block {index + 1}/{count}")
+    except Exception as exc:
+        fail(run_id, f"{step_key} block {index + 1}/{count}: {type(exc).__name__}: {exc}", traceback.format_exc())
+    return f"block {index + 1}/{count} of {step_key}"
+
+
+def _reaper_loop() -> None:
+    while True:
+        try:
+            runs.reap()
+        except Exception:
+            log.exception("check-run reaper")
+        finally:
+            close_old_connections()
+            connection.close()
+        time.sleep(runs.REAP_INTERVAL)
+
+
+@worker_ready.connect
+def start_reaper(sender=None, **_: Any) -> None:
+    """Every worker reaps: at start (runs orphaned while no worker was up) and then every
+    REAP_INTERVAL seconds."""
+    threading.Thread(target=_reaper_loop, name="checkrun-reaper", daemon=True).start()

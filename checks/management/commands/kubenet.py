@@ -35,12 +35,23 @@ class Command(BaseCommand):
         g.add_argument("--topology", required=True)
         g.add_argument("--team")
 
+        r = sub.add_parser("run", help="start a check run on the workers (--wait: follow it to the end)")
+        r.add_argument("--topology", required=True)
+        r.add_argument("--team")
+        r.add_argument("--checks", help="comma-separated kinds: endpoints,dns,env,routing,ingress,policy,"
+                                        "diagnostics (default: all)")
+        r.add_argument("--wait", action="store_true", help="follow with a progress bar; exit 1 if it fails")
+        r.add_argument("--shards", type=int, default=1, help="row blocks per matrix, run across workers")
+        r.add_argument("--timeout", type=float, help="with --wait: give up after this many seconds")
+        r.add_argument("--json", dest="json_output", action="store_true",
+                       help="with --wait: the finished run as JSON on stdout")
+
     def handle(self, *args, subcommand: str, **options) -> None:
         handler = getattr(cli, f"cmd_{subcommand}")
         try:
             args_only = {k: v for k, v in options.items() if k not in ("stdout", "stderr")}
             code = handler(self.stdout, self.stderr, **args_only)
-        except cli.UsageError as exc:
+        except (cli.UsageError, cli.RunError) as exc:
             raise CommandError(str(exc), returncode=exc.code) from exc
         if code:
             raise SystemExit(code)

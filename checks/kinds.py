@@ -1,0 +1,257 @@
+"""The check kinds a run computes, as plans of small units over one Snapshot.
+
+Only translation: each unit calls one engine entry point and turns its answer into JSON. A
+plan is a list of steps; a step is the unit of resumption (a re-delivered task skips the
+steps already stored) and its units are the unit of progress. Matrix steps can also be split
+into row blocks that run on several workers and are merged (`matrix.merge_blocks`).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from kubenet_site.semantics import diagnostics, dns, endpoints, envvars, policy
+from kubenet_site.semantics.query import _jsonable
+from kubenet_site.semantics.types import (
+    CLUSTER_IP,
+    EXTERNAL_NAME,
+    LOAD_BALANCER,
+    NODE_PORT,
+    QueryError,
+    Snapshot,
+)
+
+# Check kinds, in the order a run computes them.
+KINDS: dict[str, str] = {
+    "endpoints": "endpoints of every Service",
+    "dns": "every pod resolving every name form of every Service it may use",
+    "env": "service environment variables of every pod",
+    "routing": "routing matrix for each Service type",
+    "ingress": "Ingress routing matrix",
+    "policy": "NetworkPolicy pod matrix",
+    "diagnostics": "lint findings",
+}
+SERVICE_TYPES = (CLUSTER_IP, NODE_PORT, LOAD_BALANCER, EXTERNAL_NAME)
+MATRIX_KINDS = ("routing", "ingress", "policy")
+
+
+class UnknownCheck(ValueError):
+    pass
+
+
+def parse_kinds(text: str | list[str] | None) -> list[str]:
+    """`endpoints,dns` -> ["endpoints", "dns"] in run order; empty means every kind."""
+    if not text:
+        return list(KINDS)
+    items = text.split(",") if isinstance(text, str) else list(text)
+    wanted = {k.strip().lower() for k in items if k.strip()}
+    unknown = sorted(wanted - set(KINDS))
+    if unknown:
+        raise UnknownCheck(f"unknown check kind(s) {', '.join(unknown)} (known: {', '.join(KINDS)})")
+    return [k for k in KINDS if k in wanted]
+
+
+@dataclass
+class Unit:
+    key: str
+    compute: Callable[[], Any]
+
+
+@dataclass
+class Step:
+    """One resumable piece of a run, stored at `path` in the run's result once complete."""
+
+    path: tuple[str, ...]
+    title: str
+    units: list[Unit] = field(default_factory=list)
+    # A matrix step that may be split into row blocks: block(index, count) -> JSON block;
+    # blocks are merged by `merge_blocks`, which needs no Snapshot.
+    block: Callable[[int, int], Any] | None = None
+
+    @property
+    def key(self) -> str:
+        return "/".join(self.path)
+
+    def assemble(self, values: dict[str, Any]) -> Any:
+        if len(self.units) == 1 and self.units[0].key == "":
+            return values[""]
+        return dict(sorted(values.items()))
+
+
+def _answer(fn: Callable[[Snapshot, dict], Any], snap: Snapshot, query: dict) -> Any:
+    try:
+        return _jsonable(fn(snap, query))
+    except QueryError as exc:
+        return {"error": str(exc)}
+
+
+def _endpoints_steps(snap: Snapshot) -> list[Step]:
+    units = [Unit(svc.key, lambda s=svc: _answer(endpoints.answer_endpoints, snap, {"service": s.key}))
+             for svc in snap.services]
+    return [Step(("endpoints",), "endpoints", units)]
+
+
+def service_names(snap: Snapshot, namespace: str) -> list[str]:
+    """The names a pod in `namespace` may use for each Service: the short name in its own
+    namespace, then `svc.ns`, `svc.ns.svc` and the absolute name."""
+    domain = snap.cluster.domain.rstrip(".")
+    names: list[str] = []
+    for svc in snap.services:
+        if svc.namespace == namespace:
+            names.append(svc.name)
+        names += [f"{svc.name}.{svc.namespace}", f"{svc.name}.{svc.namespace}.svc",
+                  f"{svc.name}.{svc.namespace}.svc.{domain}."]
+    return names
+
+
+def dns_classes(snap: Snapshot) -> list[list[Any]]:
+    """Pods that resolve alike: same namespace (the search path and the short names), same
+    resolv.conf, same DNS access under NetworkPolicy. First-seen order, so deterministic."""
+    groups: dict[Any, list[Any]] = {}
+    for pod in snap.pods:
+        key = (pod.namespace, dns.resolver_config(snap, pod), policy.dns_access(snap, pod).outcome)
+        groups.setdefault(key, []).append(pod)
+    return list(groups.values())
+
+
+def _resolve_class(snap: Snapshot, pods: list[Any]) -> dict[str, Any]:
+    rep = pods[0]
+    names = {}
+    for name in service_names(snap, rep.namespace):
+        ans = _answer(dns.answer_dns, snap, {"from": rep.key, "name": name})
+        names[name] = {"rcode": ans.get("rcode"), "fqdn": ans.get("fqdn"),
+                       "answers": [a.get("data") for a in ans.get("answers", [])], **(
+                           {"error": ans["error"]} if "error" in ans else {})}
+    return {"pods": [p.key for p in pods], "names": names}
+
+
+def _dns_steps(snap: Snapshot) -> list[Step]:
+    units = [Unit(pods[0].key, lambda p=pods: _resolve_class(snap, p)) for pods in dns_classes(snap)]
+    return [Step(("dns",), "DNS", units)]
+
+
+def _env_steps(snap: Snapshot) -> list[Step]:
+    units = [Unit(pod.key, lambda p=pod: _answer(envvars.answer_env, snap, {"pod": p.key})) for pod in snap.pods]
+    return [Step(("env",), "environment variables", units)]
+
+
+def _matrix_module():
+    """semantics.matrix, once it has landed (another part of the engine)."""
+    try:
+        return importlib.import_module("kubenet_site.semantics.matrix")
+    except ModuleNotFoundError as exc:
+        if exc.name == "kubenet_site.semantics.matrix":
+            return None
+        raise
+
+
+def matrix_json(m: Any) -> dict[str, Any]:
+    """A CompressedMatrix as JSON, every row on one page, with its place among the rows."""
+    out = m.to_dict(page=1, page_size=max(1, len(m.rows)))
+    out["rowOffset"] = m.row_offset
+    out["totalRows"] = m.total_rows if m.total_rows is not None else len(m.rows)
+    return out
+
+
+def matrix_from_json(d: dict[str, Any]) -> Any:
+    """matrix_json's inverse (what merge_blocks takes); verdict numbers are made dense."""
+    from kubenet_site.semantics.types import Verdict
+
+    matrix = _matrix_module()
+    used = sorted(d["verdicts"], key=int)
+    number = {int(k): i for i, k in enumerate(used)}
+    verdicts = [Verdict(v["outcome"], tuple(v.get("trace") or ()), v.get("details") or {})
+                for v in (d["verdicts"][k] for k in used)]
+
+    def group(g: dict[str, Any]) -> Any:
+        return matrix.Group(g["id"], g["label"], tuple(g.get("members") or ()), g.get("kind", "pods"),
+                            tuple(g.get("notes") or ()))
+
+    return matrix.CompressedMatrix(
+        kind=d["kind"], rows=[group(g) for g in d["rows"]], columns=[group(g) for g in d["columns"]],
+        cells=[[number[i] for i in row] for row in d["cells"]], verdicts=verdicts,
+        member_cells={int(r): {m: {int(c): number[i] for c, i in mo.items()} for m, mo in v.items()}
+                      for r, v in (d.get("memberCells") or {}).items()},
+        row_offset=int(d.get("rowOffset") or 0), total_rows=d.get("totalRows"))
+
+
+def merge_blocks(blocks: list[dict[str, Any]]) -> dict[str, Any]:
+    """Row blocks (matrix_json) -> the whole matrix's JSON, joined by matrix.merge_blocks."""
+    matrix = _matrix_module()
+    return matrix_json(matrix.merge_blocks([matrix_from_json(b) for b in blocks]))
+
+
+def block_rows(total: int, index: int, count: int) -> tuple[int, int]:
+    """Rows [start, stop) of block `index` of `count` over `total` rows (sizes differ by <= 1)."""
+    return total * index // count, total * (index + 1) // count
+
+
+def _matrix_step(path: tuple[str, ...], title: str, fn_name: str, *args: Any, **kwargs: Any) -> Step:
+    matrix = _matrix_module()
+    if matrix is None or not hasattr(matrix, fn_name):
+        unavailable = {"error": f"semantics.matrix.{fn_name} is not available in this build"}
+        return Step(path, title, [Unit("", lambda: unavailable)])
+    fn = getattr(matrix, fn_name)
+
+    def whole() -> Any:
+        return matrix_json(matrix.canonical(fn(*args, **kwargs)))
+
+    def block(index: int, count: int) -> Any:
+        probe = fn(*args, **kwargs, row_block=(0, 0))
+        total = probe.total_rows if probe.total_rows is not None else len(fn(*args, **kwargs).rows)
+        return matrix_json(fn(*args, **kwargs, row_block=block_rows(total, index, count)))
+
+    return Step(path, title, [Unit("", whole)], block=block)
+
+
+def policy_ports(snap: Snapshot) -> list[tuple[int, str]]:
+    """(port, protocol) of every container port a pod declares: the pod matrices to compute."""
+    ports = {(p.container_port, p.protocol) for pod in snap.pods for c in pod.containers for p in c.ports}
+    return sorted(ports, key=lambda pp: (pp[1], pp[0]))
+
+
+def plan(snap: Snapshot, kinds: list[str]) -> list[Step]:
+    steps: list[Step] = []
+    for kind in kinds:
+        if kind == "endpoints":
+            steps += _endpoints_steps(snap)
+        elif kind == "dns":
+            steps += _dns_steps(snap)
+        elif kind == "env":
+            steps += _env_steps(snap)
+        elif kind == "routing":
+            steps += [_matrix_step(("routing", t), f"routing {t}", "service_matrix", snap, t.lower(),
+                                   protocol=None) for t in SERVICE_TYPES]
+        elif kind == "ingress":
+            steps.append(_matrix_step(("ingress",), "Ingress", "service_matrix", snap, "ingress"))
+        elif kind == "policy":
+            steps += [_matrix_step(("policy", f"{port}/{proto}"), f"NetworkPolicy {port}/{proto}", "pod_matrix",
+                                   snap, port, proto) for port, proto in policy_ports(snap)]
+        elif kind == "diagnostics":
+            steps.append(Step(("diagnostics",), "diagnostics", [
+                Unit("", lambda: [d.as_dict() for d in diagnostics.diagnose(snap)])]))
+    return steps
+
+
+def summarize(result: dict[str, Any]) -> dict[str, Any]:
+    """A few counts for people: what each kind found."""
+    out: dict[str, Any] = {}
+    if "endpoints" in result:
+        eps = result["endpoints"]
+        out["services"] = len(eps)
+        out["services without ready endpoints"] = sum(
+            1 for v in eps.values() if not any(p.get("ready") for p in (v.get("ports") or {}).values()))
+    if "dns" in result:
+        names = [n for c in result["dns"].values() for n in c["names"].values()]
+        out["DNS lookups"] = len(names)
+        out["DNS lookups failing"] = sum(1 for n in names if n.get("rcode") != "NOERROR" or not n.get("answers"))
+    if "env" in result:
+        out["pods"] = len(result["env"])
+    if "diagnostics" in result:
+        for d in result["diagnostics"]:
+            key = f"diagnostics ({d.get('severity')})"
+            out[key] = out.get(key, 0) + 1
+    return out

@@ -1,0 +1,110 @@
+"""`kubenet run --topology NAME [--checks KIND,...] [--wait]`: start a check run on the workers
+and, with --wait, follow it with a progress bar until it ends (exit 1 when it failed)."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import IO, Any
+
+from services.queries import TopologyNotFound, get_topology
+
+from . import kinds, runs
+from .models import CheckRun
+
+BAR_WIDTH = 30
+
+
+class RunError(Exception):
+    def __init__(self, message: str, code: int = 1):
+        super().__init__(message)
+        self.code = code
+
+
+def bar(run: CheckRun, width: int = BAR_WIDTH) -> str:
+    total, done = run.progress_total, min(run.progress_done, run.progress_total)
+    filled = int(width * done / total) if total else 0
+    pct = f"{100 * done // total:3d}%" if total else "  -%"
+    step = f"  {run.step}" if run.step else ""
+    return f"[{'#' * filled}{'.' * (width - filled)}] {pct} {done}/{total} {run.status}{step}"
+
+
+def follow(run: CheckRun, out: IO, *, interval: float = 0.2, timeout: float | None = None,
+           tty: bool | None = None) -> CheckRun:
+    """Poll the run (reaping it if its worker vanished) until it is final, drawing the bar:
+    redrawn in place on a terminal, one line per change of step or tenth of progress otherwise."""
+    out = getattr(out, "_out", out)  # Django's OutputWrapper would end every write with a newline
+    tty = out.isatty() if tty is None and hasattr(out, "isatty") else bool(tty)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    last_line, last_key = "", None
+    while True:
+        run = runs.refresh(run)
+        line = bar(run)
+        if tty:
+            if line != last_line:
+                out.write("\r" + line.ljust(len(last_line)))
+                out.flush()
+        else:
+            tenth = 10 * run.progress_done // run.progress_total if run.progress_total else 0
+            key = (run.status, run.step, tenth)
+            if key != last_key:
+                out.write(line + "\n")
+                last_key = key
+        last_line = line
+        if run.is_final:
+            if tty:
+                out.write("\n")
+            return run
+        if deadline is not None and time.monotonic() > deadline:
+            if tty:
+                out.write("\n")
+            raise RunError(f"gave up waiting after {timeout:g}s: run #{run.pk} is still {run.status} "
+                           f"({run.progress_text()})")
+        time.sleep(interval)
+
+
+def describe(run: CheckRun) -> list[str]:
+    lines = [f"run #{run.pk} {run.status}: topology {run.topology.name} revision {run.revision}, "
+             f"checks {', '.join(run.checks)}"]
+    if run.duration is not None:
+        lines.append(f"  took {run.duration.total_seconds():.1f}s in {run.attempts} attempt(s)")
+    if run.is_stale:
+        lines.append(f"  stale: the topology is now at revision {run.topology.revision}")
+    for key, value in kinds.summarize(run.result).items():
+        lines.append(f"  {key}: {value}")
+    if run.error:
+        lines.append(f"  error: {run.error}")
+    return lines
+
+
+def as_json(run: CheckRun) -> dict[str, Any]:
+    return {"id": run.pk, "topology": run.topology.name, "revision": run.revision, "stale": run.is_stale,
+            "checks": run.checks, "status": run.status, "progress": {"done": run.progress_done,
+                                                                     "total": run.progress_total},
+            "attempts": run.attempts, "error": run.error, "result": run.result}
+
+
+def cmd_run(stdout: IO, stderr: IO, *, topology: str, team: str | None = None, checks: str | None = None,
+            wait: bool = False, shards: int = 1, timeout: float | None = None, json_output: bool = False,
+            **_: Any) -> int:
+    try:
+        top = get_topology(topology, team=team)
+    except TopologyNotFound as exc:
+        raise RunError(str(exc)) from exc
+    try:
+        run = runs.start_run(top, checks, shards=shards)
+    except kinds.UnknownCheck as exc:
+        raise RunError(str(exc), code=2) from exc
+    except runs.BrokerUnavailable as exc:
+        raise RunError(f"cannot start a check run on {top.name}: {exc}") from exc
+    info = stderr if json_output else stdout
+    info.write(f"run #{run.pk} queued: topology {top.name} revision {run.revision}, "
+               f"checks {', '.join(run.checks)}\n")
+    if not wait:
+        return 0
+    run = follow(run, info, timeout=timeout)
+    if json_output:
+        stdout.write(json.dumps(as_json(run), indent=2) + "\n")
+    else:
+        stdout.write("\n".join(describe(run)) + "\n")
+    return 0 if run.status == CheckRun.Status.SUCCEEDED else 1
