@@ -516,10 +516,29 @@ class _Builder:
             self._error(obj_name, ("already-exists", "metadata.name", f'{resource} "{name}" already exists'))
             return False
         self.existing.add(key)
+        if kind == "Pod":
+            self._pod_warnings(obj, obj_name)
         created = self._created(meta)
         self._store(kind, obj, raw, created, namespaced)
         self._accept(kind, raw)
         return True
+
+    def _pod_warnings(self, obj: dict[str, Any], obj_name: str) -> None:
+        """pkg/api/pod/warnings.go: one port name in two containers is accepted, with a warning."""
+        seen: dict[str, str] = {}
+        for i, c in enumerate((obj.get("spec") or {}).get("containers") or []):
+            for j, p in enumerate((c or {}).get("ports") or [] if isinstance(c, dict) else []):
+                name = p.get("name") if isinstance(p, dict) else None
+                if not name:
+                    continue
+                here = f"spec.containers[{i}].ports[{j}]"
+                if name in seen and not seen[name].startswith(f"spec.containers[{i}]."):
+                    self.warnings.append(Diagnostic(
+                        "warning", obj_name, here, "duplicate-port-name",
+                        f"duplicate port name {name!r} with {seen[name]}, services and probes that select ports "
+                        f"by name will use {seen[name]}".replace("'", '"')))
+                else:
+                    seen.setdefault(name, here)
 
     def _accept(self, kind: str, raw: dict[str, Any]) -> None:
         self.accepted.append(raw)

@@ -426,3 +426,13 @@ def test_node():
                                      {"type": "Hostname", "address": "node-1"}]}}
     n = one("nodes", node)
     assert (n.internal_ip, n.zone, n.pod_cidrs) == ("192.168.1.10", "a", ("10.244.1.0/24",))
+
+
+def test_same_port_name_in_two_containers_is_a_warning():
+    r = build(pod_m(containers=[{"name": "a", "image": "x", "ports": [{"name": "http", "containerPort": 80}]},
+                                {"name": "b", "image": "x", "ports": [{"name": "http", "containerPort": 81}]}]))
+    assert not r.errors and r.snapshot.pods
+    assert [(w.field, w.code, w.message) for w in r.warnings] == [
+        ("spec.containers[1].ports[0]", "duplicate-port-name",
+         'duplicate port name "http" with spec.containers[0].ports[0], services and probes that select ports by '
+         "name will use spec.containers[0].ports[0]")]
