@@ -61,7 +61,8 @@ def _ip(net: int, host: int) -> str:
 
 class _Gen:
     def __init__(self, pods: int, services: int, policies: int, nodes: int | None, seed: int,
-                 local_policies: bool, ip_blocks: bool) -> None:
+                 local_policies: bool, ip_blocks: bool, host_network: bool = True) -> None:
+        self.host_network = host_network
         self.rng = random.Random(seed)
         self.n_pods, self.n_svcs, self.n_pols = pods, services, policies
         self.n_nodes = nodes if nodes is not None else max(2, min(500, pods // 100))
@@ -174,7 +175,8 @@ class _Gen:
             {"app.kubernetes.io/name": "ingress-nginx", "pod-template-hash": "7c6974c4d8"},
             OwnerReference("ReplicaSet", "ingress-nginx-controller-7c6974c4d8", True, "apps/v1"),
             (ContainerPort(80, "http"), ContainerPort(443, "https"))))
-        for i in range(min(len(self.nodes), max(1, self.n_pods // 500))):  # a hostNetwork DaemonSet
+        for i in range(min(len(self.nodes), max(1, self.n_pods // 500)) if self.host_network else 0):
+            # a hostNetwork DaemonSet (node agents), one pod on each of the first nodes
             self.pods.append(self._pod_on(i, "kube-system", f"node-agent-{_hash(self.rng, 5)}",
                                           {"app": "node-agent"},
                                           OwnerReference("DaemonSet", "node-agent", True, "apps/v1"),
@@ -338,9 +340,9 @@ class _Gen:
 
 def generate(pods: int = 2000, services: int | None = None, policies: int | None = None,
              nodes: int | None = None, seed: int = 0, *, local_policies: bool = True,
-             ip_blocks: bool = True) -> Snapshot:
+             ip_blocks: bool = True, host_network: bool = True) -> Snapshot:
     """A synthetic Snapshot: by default S = pods/5 Services and P = pods/10 policies
     (10,000 pods: 2,000 Services, 1,000 policies), one node per 100 pods."""
     s = services if services is not None else max(1, pods // 5)
     p = policies if policies is not None else max(1, pods // 10)
-    return _Gen(pods, s, p, nodes, seed, local_policies, ip_blocks).build()
+    return _Gen(pods, s, p, nodes, seed, local_policies, ip_blocks, host_network).build()

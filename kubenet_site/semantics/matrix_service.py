@@ -1,0 +1,473 @@
+"""service_matrix: clients x Services of one type (or x Ingress host+paths), compressed.
+
+Pod rows are computed per behaviour class, and within a column per *part*: the classes that
+the DNS check, kube-proxy and every backend's NetworkPolicy halves cannot tell apart
+(matrix_eval.py); one representative per part is evaluated and its Verdict shared. Node
+rows are cached per (column, what the node changes: local endpoints, own-node backends, its
+address's ipBlock bits). See matrix.py for the semantics of each cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from . import matrix_eval as mev
+from . import policy as pol
+from .matrix import (
+    BLOCKED,
+    NOT_APPLICABLE,
+    NOT_PROXIED,
+    PARTIAL,
+    REACHABLE,
+    CompressedMatrix,
+    Group,
+    _aggregate,
+    _Backend,
+    _block,
+    _Column,
+    _Engine,
+    _pod_row_groups,
+    _sanitize,
+    canonical,
+    service_columns,
+)
+from .pod_classes import iter_bits, pod_rows
+from .proxy_topology import external_policy_local
+from .types import EXTERNAL_NAME, LOAD_BALANCER, NODE_PORT, Node, Service, Snapshot, Verdict
+
+EXTERNAL_ROW = "external"
+
+
+def compute_service_matrix(snap: Snapshot, service_type: str, port: int | None, protocol: str | None,
+                           row_block: tuple[int, int] | None) -> CompressedMatrix:
+    kind = service_type.lower()
+    cols = service_columns(snap, kind, port, protocol)
+    eng = _Engine(snap, kind)
+    specs = pod_rows(eng.index)
+    nodes = list(snap.nodes)
+    total = len(specs) + len(nodes) + 1
+    block = _block(total, row_block)
+    pod_specs = [specs[i] for i in block if i < len(specs)]
+    node_rows = [nodes[i - len(specs)] for i in block if len(specs) <= i < len(specs) + len(nodes)]
+    with_external = (total - 1) in block
+
+    block_bits = 0
+    for r in pod_specs:
+        block_bits |= 1 << r.class_id
+    # Nodes of each class's members in this block (for node-dependent columns).
+    class_nodes: dict[int, dict[str | None, Any]] = {}
+    for r in pod_specs:
+        for p in r.members:
+            class_nodes.setdefault(r.class_id, {}).setdefault(p.node_name, p)
+
+    ing = _IngressParts(eng) if kind == "ingress" else None
+    class_cells: dict[int, list[int]] = {cid: [] for cid in iter_bits(block_bits)}
+    sensitive: dict[int, dict[tuple[int, str | None], int]] = {}
+    for j, col in enumerate(cols):
+        if ing is not None:
+            vec = ing.pod_column(col, block_bits)
+        elif eng.node_sensitive(col):
+            per: dict[tuple[int, str | None], int] = {}
+            for cid, by_node in class_nodes.items():
+                for node, member in by_node.items():
+                    per[(cid, node)] = eng.out.add(eng.pod_service_cell(cid, col, member))
+            sensitive[j] = per
+            vec = {cid: -1 for cid in class_cells}
+        else:
+            vec = _pod_column(eng, col, block_bits)
+        for cid, cells in class_cells.items():
+            cells.append(vec[cid])
+
+    groups = _pod_row_groups(eng, pod_specs)
+    rows: list[Group] = list(groups)
+    cells: list[list[int]] = []
+    member_cells: dict[int, dict[str, dict[int, int]]] = {}
+    for r, spec in enumerate(pod_specs):
+        base = class_cells[spec.class_id]
+        if not sensitive:
+            cells.append(base)
+            continue
+        row = list(base)
+        for j, per in sensitive.items():
+            idxs = {p.key: per[(spec.class_id, p.node_name)] for p in spec.members}
+            distinct = set(idxs.values())
+            if len(distinct) == 1:
+                row[j] = distinct.pop()
+                continue
+            row[j] = eng.out.add(_members_differ(eng, idxs))
+            for m, i in idxs.items():
+                member_cells.setdefault(r, {}).setdefault(m, {})[j] = i
+        cells.append(row)
+
+    for n in node_rows:
+        rows.append(Group(f"node:{n.name}", f"node {n.name}", (n.name,), "node"))
+        cells.append([eng.out.add(_node_cell(eng, n, col, ing)) for col in cols])
+    if with_external:
+        rows.append(Group(EXTERNAL_ROW, "external client (198.51.100.7)", (), "external"))
+        cells.append([eng.out.add(_external_cell(eng, col, ing)) for col in cols])
+
+    m = CompressedMatrix(kind, rows, [c.group for c in cols], cells, eng.out.verdicts, member_cells,
+                         block.start, total)
+    return canonical(m)
+
+
+def _members_differ(eng: _Engine, idxs: dict[str, int]) -> Verdict:
+    counts: dict[str, int] = {}
+    for i in idxs.values():
+        o = eng.out.verdicts[i].outcome
+        counts[o] = counts.get(o, 0) + 1
+    return Verdict(PARTIAL, ("the row's pods differ here (their node matters: internalTrafficPolicy Local "
+                             "or the own-node rule); expand the row for each pod's verdict",),
+                   {"members": dict(sorted(counts.items()))})
+
+
+# --------------------------------------------------------------------------- pod rows
+
+
+def _pod_column(eng: _Engine, col: _Column, block_bits: int) -> dict[int, int]:
+    """Every class of the block -> verdict index, evaluating one class per part."""
+    out: dict[int, int] = {}
+    svc, sp = col.svc, col.sp
+    assert svc is not None
+    dns_ok = 0
+    for cid in iter_bits(block_bits):
+        if eng.dns_state(cid)[0]:
+            dns_ok |= 1 << cid
+    for kind in ("pod", "host", "noip"):
+        kb = block_bits & eng.kind_bits[kind]
+        if not kb:
+            continue
+        parts = mev.refine([kb], dns_ok)
+        if kind == "host":  # each hostNetwork class is its own node: the own-node rule
+            parts = [1 << c for c in iter_bits(kb)]
+        elif svc.type != EXTERNAL_NAME and sp is not None:
+            rep_cid = mev.lowest(kb & dns_ok) if kb & dns_ok else None
+            if rep_cid is not None:
+                for be in _column_backends(eng, col, rep_cid):
+                    parts = _refine_for_backend(eng, parts, be, sp.protocol.upper(), kb)
+        for part in parts:
+            cid = mev.lowest(part)
+            idx = eng.out.add(eng.pod_service_cell(cid, col, eng.index.classes[cid].rep))
+            for c in iter_bits(part):
+                out[c] = idx
+    return out
+
+
+def _column_backends(eng: _Engine, col: _Column, cid: int) -> Sequence[_Backend]:
+    """The backends a (non-node-dependent) column sends this kind of client to."""
+    svc, sp = col.svc, col.sp
+    assert svc is not None and sp is not None
+    if svc.headless:
+        eps = pol.service_backends(eng.snap, svc, sp)
+        dest = f"svc:{svc.key}:{sp.port}/{sp.protocol}"
+        return eng.backends((dest, "headless"), [e.address for e in eps])
+    client = eng.index.classes[cid].rep
+    dest = f"svc:{svc.key}:{sp.port}/{sp.protocol}"
+    pk = eng._proxy_kind(cid)
+    key = (dest, pk, client.node_name if pk == "host" else None)
+    pv = eng.proxy(client.key, dest, key, [(client.key, "the client"),
+                                           (f"node {client.node_name}", "the client's node")])
+    if pv.outcome != "delivered":
+        return ()
+    eps = tuple(pv.details.get("endpoints", ()))
+    return eng.backends((dest, eps), eps)
+
+
+def _refine_for_backend(eng: _Engine, parts: list[int], be: _Backend, proto: str, within: int) -> list[int]:
+    pc = eng.pc
+    if be.cid is None:  # not a pod: egress toward an address depends on the egress profile
+        for _prof, bits in pc.profile_bits.items():
+            parts = mev.refine(parts, bits)
+        return parts
+    if (within >> be.cid) & 1:
+        parts = mev.refine(parts, 1 << be.cid)  # the backend's own class: the self rule
+    for bits, _half in pc.egress_groups(be.cid, be.port, proto, within):
+        parts = mev.refine(parts, bits)
+    for bits in pc.ingress_parts(be.cid):
+        parts = mev.refine(parts, bits)
+    return parts
+
+
+# --------------------------------------------------------------------------- node rows
+
+
+def _local_sig(eng: _Engine, svc: Service, node: Node) -> frozenset[str] | None:
+    """What a node changes for a Service: its local endpoints, when a traffic policy is Local."""
+    if svc.internal_traffic_policy != "Local" and not external_policy_local(svc):
+        return None
+    from .endpoints import service_endpoints
+
+    return frozenset(e.address for e in service_endpoints(eng.snap, svc) if e.node_name == node.name)
+
+
+def _node_cell(eng: _Engine, node: Node, col: _Column, ing: _IngressParts | None) -> Verdict:
+    if ing is not None:
+        return ing.node_cell(node, col)
+    svc, sp = col.svc, col.sp
+    assert svc is not None
+    if svc.type == EXTERNAL_NAME:
+        return _external_name(svc, "a node resolves names with its own resolv.conf, not the cluster DNS")
+    assert sp is not None
+    if svc.type == NODE_PORT:
+        dest = f"node:{node.name}:{sp.node_port}/{sp.protocol}"
+        generic = f"nodeport:{svc.key}:{sp.node_port}/{sp.protocol}"
+        how = f"to its own NodePort {sp.node_port}/{sp.protocol}"
+    elif svc.type == LOAD_BALANCER:
+        dest = f"lb:{svc.key}:{sp.port}/{sp.protocol}"
+        generic, how = dest, f"to the load balancer address, port {sp.port}/{sp.protocol}"
+    else:
+        if svc.headless:
+            return Verdict(NOT_PROXIED, (f"Service {svc.key} is headless: no virtual IP for kube-proxy; a node "
+                                         "reaches its endpoints only by their pod IPs",), {})
+        dest = f"svc:{svc.key}:{sp.port}/{sp.protocol}"
+        generic, how = dest, f"to the cluster IP {svc.cluster_ip}:{sp.port}/{sp.protocol}"
+    sig = _local_sig(eng, svc, node)
+    repl = [(f"node {node.name}", "this node"), (node.name, "this node")]
+    repl += [(ip, "<this node's IP>") for ip in node.ips]
+    pv = eng.proxy(f"node:{node.name}", dest, ("node", generic, sig), repl)
+    if pv.outcome != "delivered":
+        return Verdict(BLOCKED if pv.outcome != NOT_PROXIED else NOT_PROXIED,
+                       (f"node {how}",) + pv.trace, {"hop": "kube-proxy", "proxy": pv.outcome})
+    backends = eng.backends((dest, tuple(pv.details.get("endpoints", ()))), pv.details.get("endpoints", ()))
+    party = mev.node_party(node)
+    key = ("nodecell", col.group.id, generic, sig, eng.pc.index_bucket(party),
+           tuple(b.addr for b in backends if b.pod is not None and b.pod.node_name == node.name))
+    cached = eng._proxy.get(key)
+    if cached is not None:
+        return cached
+    outs, lines, results = [], [], {}
+    for be in backends:
+        o, text = _from_party(eng, party, be, sp.protocol.upper(), "the node")
+        outs.append(o)
+        results[be.addr] = o
+        lines.append(f"backend {be.addr}{f' ({be.pod.key})' if be.pod else ''}: {o}: {text}")
+    v = Verdict(_aggregate(outs), (f"node {how}",) + pv.trace + tuple(lines), {"backends": results})
+    eng._proxy[key] = v
+    return v
+
+
+def _from_party(eng: _Engine, party: pol.Party, be: _Backend, proto: str, what: str) -> tuple[str, str]:
+    if be.pod is None or be.cid is None:
+        return pol.ALLOWED, f"{be.ip} is no pod: NetworkPolicy does not apply"
+    ans = eng.pc.from_party(party, be.cid, be.pod, be.port, proto, what)
+    return ans.outcome, ans.text
+
+
+def _external_name(svc: Service, why: str) -> Verdict:
+    return Verdict(NOT_PROXIED, (f"Service {svc.key} is ExternalName: a CNAME to {svc.external_name}; "
+                                 f"kube-proxy does not proxy it ({why})",), {"cname": svc.external_name})
+
+
+# --------------------------------------------------------------------------- external row
+
+
+def _external_cell(eng: _Engine, col: _Column, ing: _IngressParts | None) -> Verdict:
+    if ing is not None:
+        return ing.external_cell(col)
+    svc, sp = col.svc, col.sp
+    assert svc is not None
+    if svc.type == EXTERNAL_NAME:
+        return _external_name(svc, "outside the cluster the cluster DNS does not answer for it")
+    assert sp is not None
+    proto = sp.protocol.upper()
+    client = pol.Party(pol.EXTERNAL, ip=pol.DEFAULT_EXTERNAL_IP)
+    if svc.type == NODE_PORT:
+        return _external_nodeport(eng, svc, sp, client)
+    if svc.type == LOAD_BALANCER:
+        dest = f"lb:{svc.key}:{sp.port}/{proto}"
+        pv = eng.proxy("external", dest, ("external", dest))
+        if pv.outcome != "delivered":
+            return Verdict(BLOCKED, pv.trace, {"hop": "load balancer / kube-proxy", "proxy": pv.outcome})
+        backends = eng.backends((dest, tuple(pv.details["endpoints"])), pv.details["endpoints"])
+        preserved = bool(pv.details.get("sourceIPPreserved"))
+        outs, lines, results = [], [], {}
+        for be in backends:
+            if preserved:
+                o, text = _from_party(eng, client, be, proto, "the external client (source IP preserved)")
+            else:
+                o, text = _snat_any_node(eng, be, proto)
+            outs.append(o)
+            results[be.addr] = o
+            lines.append(f"backend {be.addr}{f' ({be.pod.key})' if be.pod else ''}: {o}: {text}")
+        note = ("source IP preserved (externalTrafficPolicy Local): policies see 198.51.100.7" if preserved else
+                "SNAT: the receiving node masquerades the client, so policies at the backend see a node's IP")
+        return Verdict(_aggregate(outs), pv.trace + (note,) + tuple(lines),
+                       {"backends": results, "sourceIPPreserved": preserved})
+    return Verdict(NOT_APPLICABLE, (f"{svc.cluster_ip}:{sp.port}/{proto} is a cluster IP: virtual, programmed "
+                                    "only on the nodes, not routable from outside the cluster",), {})
+
+
+def _snat_any_node(eng: _Engine, be: _Backend, proto: str) -> tuple[str, str]:
+    """Behind a load balancer with externalTrafficPolicy Cluster any node may receive the
+    connection and SNAT it to its own IP: a backend on the receiving node counts as its own
+    node (always allowed), any other node is judged by its IP (ipBlocks)."""
+    if be.pod is None or be.cid is None:
+        return pol.ALLOWED, f"{be.ip} is no pod: NetworkPolicy does not apply"
+    seen: dict[str, str] = {}
+    for n in eng.snap.nodes:
+        o = eng.pc.from_party(mev.node_party(n), be.cid, be.pod, be.port, proto, "the SNAT address").outcome
+        seen.setdefault(o, n.name)
+    if len(seen) == 1:
+        o = next(iter(seen))
+        return o, ("whichever node receives it, " + ("its IP is allowed" if o == pol.ALLOWED else
+                                                      "its IP is not allowed by the backend's ingress rules"))
+    return PARTIAL, ("allowed when the receiving node is its own node or a node the ingress rules allow, "
+                     "blocked through the other nodes")
+
+
+def _external_nodeport(eng: _Engine, svc: Service, sp: Any, client: pol.Party) -> Verdict:
+    proto = sp.protocol.upper()
+    per_node: dict[str, str] = {}
+    texts: dict[str, list[str]] = {}
+    for n in eng.snap.nodes:
+        sig = _local_sig(eng, svc, n)
+        dest = f"node:{n.name}:{sp.node_port}/{proto}"
+        repl = [(f"node {n.name}", "the receiving node"), (n.name, "the receiving node")]
+        repl += [(ip, "<node IP>") for ip in n.ips]
+        pv = eng.proxy("external", dest, ("external", f"nodeport:{svc.key}:{sp.node_port}", sig), repl)
+        if pv.outcome != "delivered":
+            per_node[n.name] = BLOCKED
+            texts.setdefault(f"{pv.outcome}: " + " ".join(t.strip() for t in pv.trace[-1:]), []).append(n.name)
+            continue
+        backends = eng.backends((dest, tuple(pv.details["endpoints"])), pv.details["endpoints"])
+        preserved = bool(pv.details.get("sourceIPPreserved"))
+        party = client if preserved else mev.node_party(n)  # SNAT to the receiving node
+        outs = []
+        for be in backends:
+            o, _t = _from_party(eng, party, be, proto, "the client" if preserved else "the SNAT address")
+            outs.append(o)
+        o = _aggregate(outs)
+        per_node[n.name] = o
+        how = "source IP preserved" if preserved else "SNAT to the node's IP"
+        texts.setdefault(f"{o} ({how})", []).append(n.name)
+    if not per_node:
+        return Verdict(BLOCKED, ("no node: nothing listens on the NodePort",), {"hop": "kube-proxy"})
+    lines = [f"via {len(ns)} node(s) ({', '.join(ns[:5])}{', ...' if len(ns) > 5 else ''}): {t}"
+             for t, ns in sorted(texts.items())]
+    head = (f"external client -> every node's IP:{sp.node_port}/{proto} (NodePort of {svc.key}, "
+            f"externalTrafficPolicy {svc.external_traffic_policy or 'Cluster'})",)
+    return Verdict(_aggregate(per_node.values()), head + tuple(lines), {"nodes": dict(sorted(per_node.items()))})
+
+
+# --------------------------------------------------------------------------- ingress
+
+
+class _IngressParts:
+    """Ingress columns: a request to a served host+path. The client must reach the ingress
+    controller (pods and nodes: through the controller's Service like any Service; outside
+    clients: through its load balancer or node ports), the controller routes it (ingress.py),
+    and the controller's pods must reach the backend through NetworkPolicy."""
+
+    def __init__(self, eng: _Engine) -> None:
+        from . import ingress as ingmod
+        from . import ingress_entry as entry
+
+        self.eng, self.ingmod, self.entry = eng, ingmod, entry
+        self._route: dict[str, Verdict] = {}
+        self._ctrl: dict[str, tuple[Any, ...]] = {}
+
+    def _controller(self, col: _Column) -> tuple[Any, ...]:
+        """(route verdict, controller pods, controller Service port column or None)."""
+        got = self._ctrl.get(col.group.id)
+        if got is not None:
+            return got
+        host, path, _ptype = col.ingress or ("", "/", "Prefix")
+        v = self.ingmod.route(self.eng.snap, self.ingmod.IngressRequest(host or "unmatched.invalid", path, "http"))
+        ing_key = v.details.get("ingress")
+        ing = next((i for i in self.eng.snap.ingresses if i.key == ing_key), None)
+        cls = self.ingmod.serving_class(self.eng.snap, ing) if ing is not None else None
+        pods = self.entry.controller_pods(self.eng.snap, cls) if cls is not None else ()
+        svcs = self.entry.controller_services(self.eng.snap, pods) if pods else ()
+        sport = None
+        for s in svcs:
+            ports = self.entry.scheme_ports(s, "http")
+            if ports:
+                sport = _Column(Group(f"svc:{s.key}", s.key), s, ports[0])
+                break
+        got = (v, pods, sport, cls)
+        self._ctrl[col.group.id] = got
+        return got
+
+    def _to_backend(self, col: _Column) -> tuple[str, tuple[str, ...]]:
+        """The controller -> backend leg: outcome and trace lines."""
+        v, pods, _sport, _cls = self._controller(col)
+        lines = list(v.trace)
+        if v.outcome not in ("routed", "default-backend") or not v.details.get("backends"):
+            return BLOCKED, tuple(lines) + (f"ingress: {v.outcome}",)
+        if not pods:
+            return REACHABLE, tuple(lines) + ("no controller pods in the topology: the controller -> backend "
+                                              "leg is not checked against NetworkPolicy",)
+        eng = self.eng
+        outs = []
+        for addr in v.details["backends"]:
+            ip, port = _split(addr)
+            pod = eng.ip_pod.get(ip)
+            if pod is None or port is None:
+                continue
+            dcid = eng.index.class_of[pod.key]
+            for cp in pods:
+                scid = eng.index.class_of[cp.key]
+                be = _Backend(addr, ip, port, pod, dcid)
+                o, text = eng.policy_pod(scid, cp.node_name, be, "TCP") if cp.key != pod.key else (pol.ALLOWED, "self")
+                outs.append(o)
+                lines.append(f"controller {cp.key} -> backend {addr} ({pod.key}): {o}: {text}")
+        return _aggregate(outs or [pol.ALLOWED]), tuple(lines)
+
+    def _combine(self, first: Verdict, col: _Column, what: str) -> Verdict:
+        o2, lines2 = self._to_backend(col)
+        if first.outcome in (BLOCKED, NOT_APPLICABLE, NOT_PROXIED):
+            return Verdict(BLOCKED, (f"{what} -> the ingress controller: {first.outcome}",) + first.trace, {})
+        outcome = _aggregate([first.outcome, o2]) if first.outcome != PARTIAL else PARTIAL
+        if o2 == BLOCKED:
+            outcome = BLOCKED
+        return Verdict(outcome, (f"{what} -> the ingress controller: {first.outcome}",) + first.trace + lines2,
+                       {"toController": first.outcome, "toBackend": o2})
+
+    def pod_column(self, col: _Column, block_bits: int) -> dict[int, int]:
+        _v, _pods, sport, _cls = self._controller(col)
+        eng = self.eng
+        if sport is None:
+            o2, lines2 = self._to_backend(col)
+            idx = eng.out.add(Verdict(o2, ("the controller has no Service in the topology: only the routing "
+                                           "and the controller -> backend leg are checked",) + lines2, {}))
+            return dict.fromkeys(iter_bits(block_bits), idx)
+        vec = _pod_column(eng, sport, block_bits)
+        out: dict[int, int] = {}
+        memo: dict[int, int] = {}
+        for cid, i in vec.items():
+            j = memo.get(i)
+            if j is None:
+                j = eng.out.add(self._combine(eng.out.verdicts[i], col, "client"))
+                memo[i] = j
+            out[cid] = j
+        return out
+
+    def node_cell(self, node: Node, col: _Column) -> Verdict:
+        _v, _pods, sport, _cls = self._controller(col)
+        if sport is None:
+            o2, lines2 = self._to_backend(col)
+            return Verdict(o2, lines2, {})
+        return self._combine(_node_cell(self.eng, node, sport, None), col, "node")
+
+    def external_cell(self, col: _Column) -> Verdict:
+        _v, _pods, _sport, cls = self._controller(col)
+        if cls is None:
+            o2, lines2 = self._to_backend(col)
+            return Verdict(o2, lines2, {})
+        entries = self.entry.entry_paths(self.eng.snap, cls, "http")
+        ok = [e for e in entries if e.outcome == "delivered"]
+        first = Verdict(REACHABLE if ok else BLOCKED,
+                        tuple(f"{e.details.get('entry')}: {e.outcome}" for e in entries[:5])
+                        or ("no LoadBalancer or NodePort Service exposes the controller",), {})
+        return self._combine(first, col, "external client")
+
+
+def _split(addr: str) -> tuple[str, int | None]:
+    host, sep, port = addr.rpartition(":")
+    if not sep or not port.isdigit():
+        return addr, None
+    return host.strip("[]"), int(port)
+
+
+__all__ = ["compute_service_matrix", "_sanitize"]
