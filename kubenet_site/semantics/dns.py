@@ -404,18 +404,19 @@ def _sorted_answers(records: tuple[Record, ...]) -> list[dict[str, Any]]:
     return [r.as_dict() for r in (*chain, *rest)]
 
 
-def _policy_timeout(snap: Snapshot, pod: Pod, qname: str) -> dict[str, Any] | None:
+def _policy_timeout(snap: Snapshot, pod: Pod, qname: str, qtype: str) -> dict[str, Any] | None:
     """NetworkPolicy that keeps the pod from its nameservers (policy.dns_access) makes every
-    query time out. glibc res_search stops at the first candidate that times out (TRY_AGAIN
-    without SERVFAIL ends the search), so only that one is tried."""
-    from . import policy, resolver  # late: both import this module's neighbours
+    query time out. glibc res_search ends the search list at the first timeout (TRY_AGAIN
+    without SERVFAIL: `done`), then still tries the name as typed unless it already did."""
+    from . import policy  # late: policy imports this module's neighbours
 
     access = policy.dns_access(snap, pod)
     if access.outcome != policy.BLOCKED:
         return None
-    first = resolver.candidates(qname, resolver_config(snap, pod))[0][0]
-    return {"rcode": TIMEOUT, "answers": [], "tried": [first], "fqdn": first,
-            "trace": [f"{pod.key} cannot reach a DNS server (NetworkPolicy): {first} times out", *access.trace]}
+    result = resolve(snap, pod, qname, qtype, blocked="its egress or the DNS pods' ingress (NetworkPolicy)")
+    out = result.as_dict()
+    out["trace"] = [*out["trace"], *access.trace]
+    return out
 
 
 def answer_dns(snap: Snapshot, q: Mapping[str, Any]) -> dict[str, Any]:
@@ -441,7 +442,7 @@ def answer_dns(snap: Snapshot, q: Mapping[str, Any]) -> dict[str, Any]:
         except ValueError:
             pass  # already a name
     check_name(qname)
-    blocked = _policy_timeout(snap, pod, qname)
+    blocked = _policy_timeout(snap, pod, qname, qtype)
     if blocked is not None:
         return blocked
     result = resolve(snap, pod, qname, qtype)

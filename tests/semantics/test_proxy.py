@@ -39,7 +39,7 @@ EXT_BLOCKED = "external:203.0.113.130"  # testExternalClientBlocked
 NODE = "node:test-node"
 
 
-def test_node(*extra: NodeAddress) -> Node:
+def upstream_node(*extra: NodeAddress) -> Node:
     return Node(name="test-node", addresses=(
         NodeAddress("InternalIP", "192.168.0.2"), NodeAddress("InternalIP", "192.168.1.2"),
         NodeAddress("InternalIP", "2001:db8::1"), NodeAddress("InternalIP", "2001:db8:1::2"),
@@ -75,7 +75,7 @@ def P80(node_port: int | None = None, name: str = "p80"):
 def _overall():
     """TestOverallNFTablesRules / TestOverallIPTablesRules."""
     return snapshot(
-        test_node(), CLIENT,
+        upstream_node(), CLIENT,
         svc("svc1", ns="ns1", cluster_ip="172.30.0.41", ports=P80()),
         svc("svc2", ns="ns2", type="LoadBalancer", external_traffic_policy="Local", cluster_ip="172.30.0.42",
             ports=P80(3001), load_balancer_ingress=lb("1.2.3.4"), external_ips=("192.168.99.22",),
@@ -99,7 +99,7 @@ def _overall():
 def _no_endpoints():
     """TestNoEndpointsReject."""
     return snapshot(
-        test_node(NodeAddress("ExternalIP", "192.168.99.11")), CLIENT,
+        upstream_node(NodeAddress("ExternalIP", "192.168.99.11")), CLIENT,
         svc("svc1", ns="ns1", type="LoadBalancer", cluster_ip="172.30.0.41", external_ips=("192.168.99.11",),
             ports=P80(3001), load_balancer_ingress=lb("1.2.3.4")),
         cluster=CFG)
@@ -108,7 +108,7 @@ def _no_endpoints():
 def _cluster_ip_general():
     """TestClusterIPGeneral."""
     return snapshot(
-        test_node(), CLIENT,
+        upstream_node(), CLIENT,
         pod("client2", ns="clients", ip="10.180.0.2", node="test-node"),
         pod("ep1", ns="ns1", ip="10.180.0.1", node="test-node"),
         svc("svc1", ns="ns1", cluster_ip="172.30.0.41", ports=(sport(80, name="http"),)),
@@ -125,7 +125,7 @@ def _cluster_ip_general():
 def _load_balancer():
     """TestLoadBalancer."""
     return snapshot(
-        test_node(), CLIENT,
+        upstream_node(), CLIENT,
         svc("svc1", ns="ns1", type="LoadBalancer", cluster_ip="172.30.0.41", ports=P80(3001),
             load_balancer_ingress=lb("1.2.3.4", "5.6.7.8"),
             load_balancer_source_ranges=("192.168.0.0/24", " 203.0.113.0/25")),
@@ -136,7 +136,7 @@ def _load_balancer():
 def _node_ports():
     """TestNodePorts (iptables mode, every node address), IPv4 and IPv6."""
     return snapshot(
-        test_node(), CLIENT,
+        upstream_node(), CLIENT,
         svc("svc1", ns="ns1", type="NodePort", cluster_ip="172.30.0.41", ports=P80(3001)),
         slice_("ns1", "svc1", ep("10.180.0.1"), ep("10.180.2.1", "test-node")),
         svc("svc6", ns="ns6", type="NodePort", cluster_ip="fd00:172:30::41", ip_families=("IPv6",),
@@ -149,7 +149,7 @@ def _etp(policy: str):
     """TestExternalTrafficPolicyLocal / TestExternalTrafficPolicyCluster (plus node-b, a node
     without endpoints, for the health-check and other-node rows)."""
     return snapshot(
-        test_node(NodeAddress("ExternalIP", "192.168.99.11")), node("node-b", "192.168.0.3"), CLIENT,
+        upstream_node(NodeAddress("ExternalIP", "192.168.99.11")), node("node-b", "192.168.0.3"), CLIENT,
         svc("svc1", ns="ns1", type="LoadBalancer", external_traffic_policy=policy, cluster_ip="172.30.0.41",
             external_ips=("192.168.99.11",), ports=P80(3001),
             health_check_node_port=30000 if policy == "Local" else None, load_balancer_ingress=lb("1.2.3.4")),
@@ -170,7 +170,7 @@ def _itp(case: str):
     """TestInternalTrafficPolicy."""
     policy, eps = ITP_ENDPOINTS[case]
     objs = [slice_("ns1", "svc1", *(ep(ip, n, ready=True) for ip, n in eps), port_name="")] if eps else []
-    return snapshot(test_node(), CLIENT, svc("svc1", ns="ns1", cluster_ip="172.30.1.1",
+    return snapshot(upstream_node(), CLIENT, svc("svc1", ns="ns1", cluster_ip="172.30.1.1",
                                              internal_traffic_policy=policy, ports=(sport(80),)),
                     *objs, cluster=CFG)
 
@@ -203,7 +203,7 @@ def _terminating(policy: str, case: str):
     """TestTerminatingEndpointsTrafficPolicyLocal / ...Cluster: LB 1.2.3.4, no NodePort."""
     eps = [ep(ip, n, ready=c[0], serving=c[1], terminating=c[2]) for ip, c, n in TERMINATING[policy][case]]
     objs = [slice_("ns1", "svc1", *eps, port_name="")] if eps else []
-    return snapshot(test_node(), CLIENT,
+    return snapshot(upstream_node(), CLIENT,
                     svc("svc1", ns="ns1", type="LoadBalancer", external_traffic_policy=policy,
                         cluster_ip="172.30.1.1", ports=(sport(80),), health_check_node_port=30000,
                         load_balancer_ingress=lb("1.2.3.4")),
@@ -213,7 +213,7 @@ def _terminating(policy: str, case: str):
 def _masquerade():
     """TestInternalExternalMasquerade ("base": working local detector, no masqueradeAll)."""
     return snapshot(
-        test_node(), CLIENT,
+        upstream_node(), CLIENT,
         svc("svc1", ns="ns1", type="LoadBalancer", cluster_ip="172.30.0.41", ports=P80(3001),
             health_check_node_port=30001, load_balancer_ingress=lb("1.2.3.4")),
         svc("svc2", ns="ns2", type="LoadBalancer", cluster_ip="172.30.0.42", ports=P80(3002),

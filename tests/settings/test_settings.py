@@ -13,7 +13,9 @@ GOOD_KEY = "k" * 20 + "-production-secret-key-0123456789-abcdefghij"
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE")}
+    # DJANGO_ALLOW_ASYNC_UNSAFE is the browser tests' (conftest.py), never a deployment's.
+    dropped = ("SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    base = {k: v for k, v in os.environ.items() if k not in dropped}
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env},
                           capture_output=True, text=True, timeout=120)
 
@@ -44,7 +46,7 @@ def test_base_settings_read_the_environment(tmp_path):
     code = ("from django.conf import settings; d = settings.DATABASES['default']; "
             "print(d['ENGINE'], d['NAME'], settings.CELERY_BROKER_URL, settings.DEBUG, settings.TIME_ZONE, "
             "','.join(settings.ALLOWED_HOSTS))")
-    proc = manage("shell", "-c", code, DJANGO_SETTINGS_MODULE="kubenet_site.settings.base",
+    proc = manage("shell", "-v", "0", "-c", code, DJANGO_SETTINGS_MODULE="kubenet_site.settings.base",
                   DATABASE_URL="postgres://u@db.example:5432/topo", CELERY_BROKER_URL="redis://r.example:6379/3",
                   DEBUG="false", TIME_ZONE="Europe/Paris", ALLOWED_HOSTS="a.example,b.example")
     assert proc.returncode == 0, proc.stderr
@@ -57,7 +59,7 @@ def test_base_defaults_are_the_embedded_mode(tmp_path):
             "print(d['ENGINE'], settings.CELERY_BROKER_URL, settings.CELERY_BROKER_TRANSPORT_OPTIONS['data_folder_in'])")
     env = {"DJANGO_SETTINGS_MODULE": "kubenet_site.settings.base", "KUBENET_VAR_DIR": str(tmp_path)}
     base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL")}
-    proc = subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env={**base, **env},
+    proc = subprocess.run([sys.executable, "manage.py", "shell", "-v", "0", "-c", code], cwd=ROOT, env={**base, **env},
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     engine, broker, folder = proc.stdout.split()
