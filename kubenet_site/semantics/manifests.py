@@ -128,14 +128,23 @@ def _decode(source: str | bytes) -> str:
 def parse_yaml_documents(source: str | bytes) -> list[Any]:
     """Every YAML document of the text (None for empty ones), with the hostile-input limits."""
     text = _decode(source)
-    _scan_events(text)
+    if "&" in text:  # anchors: aliases may expand, so check the event stream before building
+        _scan_events(text)
     try:
-        return list(yaml.load_all(text, Loader=Loader))
-    except yaml.MarkedYAMLError as exc:  # e.g. a constructor error (bad tag)
-        mark = exc.problem_mark
+        docs = list(yaml.load_all(text, Loader=Loader))
+    except yaml.MarkedYAMLError as exc:
+        _scan_events(text)  # a syntax error: report it with its document and line
+        mark = exc.problem_mark  # else a constructor error (a bad tag)
         raise ManifestError(f"YAML error: {exc.problem}", f"line {mark.line + 1}" if mark else "input") from None
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
         raise ManifestError(f"YAML error: {exc}", "input") from None
+    try:
+        for n, doc in enumerate(docs, 1):
+            _check_depth(doc, f"document {n}")
+    except ManifestError:
+        _scan_events(text)  # the same refusal, with its line
+        raise
+    return docs
 
 
 def _check_depth(value: Any, where: str, depth: int = 0) -> None:
