@@ -26,13 +26,14 @@ def worker_env() -> dict[str, str]:
 
 
 class WorkerProcess:
-    def __init__(self, concurrency: int = 1, log_dir: Path | None = None):
+    def __init__(self, concurrency: int = 1, log_dir: Path | None = None, env: dict[str, str] | None = None,
+                 pool: str = "prefork"):
         self.name = f"test-{uuid.uuid4().hex[:8]}@localhost"
         self.log = (log_dir or Path("/tmp")) / f"{self.name}.log"
-        cmd = [sys.executable, "-m", "celery", "-A", "kubenet_site.celery", "worker", "--pool=prefork",
+        cmd = [sys.executable, "-m", "celery", "-A", "kubenet_site.celery", "worker", f"--pool={pool}",
                f"--concurrency={concurrency}", "--loglevel=INFO", f"--hostname={self.name}",
                "--without-gossip", "--without-mingle"]
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=worker_env(), stdout=self.log.open("w"),
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env={**worker_env(), **(env or {})}, stdout=self.log.open("w"),
                                      stderr=subprocess.STDOUT, start_new_session=True)
 
     def wait_ready(self, app, timeout: float = 30) -> None:
@@ -53,6 +54,10 @@ class WorkerProcess:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(timeout=5)
+        try:  # pool children outliving a main process killed by a test
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 @pytest.fixture(scope="session")
