@@ -31,6 +31,7 @@ members per outcome; `expand_row` gives each member's exact verdicts.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -54,6 +55,7 @@ from .types import (
 )
 
 REACHABLE, BLOCKED, PARTIAL = "reachable", "blocked", "partial"
+_SHARED_CACHES = ("namespace_by_name", "node_by_name", "pod_by_key", "pods_by_namespace", "ingress_class_by_name")
 NOT_APPLICABLE, NOT_PROXIED = "not-applicable", "not-proxied"
 SERVICE_TYPES = {"clusterip": CLUSTER_IP, "nodeport": NODE_PORT, "loadbalancer": LOAD_BALANCER,
                  "externalname": EXTERNAL_NAME, "ingress": "Ingress"}
@@ -286,7 +288,9 @@ class _Engine:
         self._proxy: dict[tuple[Any, ...], Verdict] = {}
         self._dns: dict[int, tuple[bool, str]] = {}
         self._dns_sig: dict[tuple[Any, ...], tuple[bool, str]] = {}
-        self._backends: dict[tuple[Any, ...], tuple[_Backend, ...]] = {}
+        self._backends: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self._sensitive: dict[str, bool] = {}
+        self._views: dict[str, Snapshot] = {}
         self.ip_pod: dict[str, Pod] = {}
         for p in snap.pods:  # policy.party_of_ip: a running pod's IP is that pod
             if p.finished:
@@ -371,18 +375,38 @@ class _Engine:
 
     # --- kube-proxy -----------------------------------------------------------------------
     def proxy(self, source: str, dest: str, key: tuple[Any, ...],
-              repl: Sequence[tuple[str, str]] = ()) -> Verdict:
+              repl: Sequence[tuple[str, str]] = (), svc: Service | None = None) -> Verdict:
         """proxy.trace, cached under `key`; the trace without its first hop ("from ...") and
         with the source's own names replaced by `repl`, so it holds for the whole group."""
         v = self._proxy.get(key)
         if v is None:
             try:
-                raw = proxy.trace(self.snap, source, dest)
+                raw = proxy.trace(self.view(dest, svc), source, dest)
             except QueryError as exc:
                 raw = Verdict("error", ("", str(exc)), {"error": str(exc)})
             v = Verdict(raw.outcome, _sanitize(raw.trace[1:], repl), raw.details)
             self._proxy[key] = v
         return v
+
+    def view(self, dest: str, svc: Service | None = None) -> Snapshot:
+        """The snapshot as proxy.trace needs it for one Service's destination: the same
+        cluster with only that Service in `services` (a trace to one Service's cluster IP,
+        node port or load balancer only reads that Service: addresses are unique, API-server
+        validation), sharing the parent's look-up caches. proxy.trace scans every Service for
+        each packet; this keeps a matrix column's traces independent of the cluster's size."""
+        if svc is None:
+            kind, _, rest = dest.partition(":")
+            key = rest.rsplit(":", 1)[0] if kind in ("svc", "lb") else None
+            svc = self.snap.service(key) if key else None
+        if svc is None:
+            return self.snap
+        got = self._views.get(svc.key)
+        if got is None:
+            got = dataclasses.replace(self.snap, services=(svc,))
+            for name in _SHARED_CACHES:
+                got.__dict__[name] = getattr(self.snap, name)
+            self._views[svc.key] = got
+        return got
 
     def backends(self, key: tuple[Any, ...], addrs: Iterable[str]) -> tuple[_Backend, ...]:
         b = self._backends.get(key)
@@ -470,7 +494,7 @@ class _Engine:
         plines = pv.trace
         proto = sp.protocol.upper()
         if svc.headless:
-            eps = pol.service_backends(self.snap, svc, sp)
+            eps = self.svc_backends(svc, sp)
             if not eps:
                 return Verdict(BLOCKED, (f"DNS: {fqdn} is headless and has no ready endpoint: no address",),
                                {"hop": "dns"})
@@ -494,7 +518,34 @@ class _Engine:
                 return k
         return "pod"
 
+    def svc_backends(self, svc: Service, sp: ServicePort) -> tuple[Any, ...]:
+        """policy.service_backends, cached per Service port."""
+        key = ("svc_backends", svc.key, sp.port, sp.protocol)
+        got = self._backends.get(key)
+        if got is None:
+            got = tuple(pol.service_backends(self.snap, svc, sp))
+            self._backends[key] = got
+        return got
+
+    def endpoints_of(self, svc: Service) -> tuple[Any, ...]:
+        """endpoints.service_endpoints, cached per Service."""
+        key = ("endpoints", svc.key)
+        got = self._backends.get(key)
+        if got is None:
+            from .endpoints import service_endpoints
+
+            got = service_endpoints(self.snap, svc)
+            self._backends[key] = got
+        return got
+
     def node_sensitive(self, col: _Column) -> bool:
+        got = self._sensitive.get(col.group.id)
+        if got is None:
+            got = self._node_sensitive(col)
+            self._sensitive[col.group.id] = got
+        return got
+
+    def _node_sensitive(self, col: _Column) -> bool:
         """Whether a pod client's node changes the cell: internalTrafficPolicy Local (kube-proxy
         uses the client node's endpoints) or a hostNetwork backend (the own-node rule)."""
         svc = col.svc
@@ -503,7 +554,7 @@ class _Engine:
         if svc.internal_traffic_policy == "Local":
             return True
         for sp in svc.ports if col.sp is None else (col.sp,):
-            for ep in pol.service_backends(self.snap, svc, sp):
+            for ep in self.svc_backends(svc, sp):
                 p = self.snap.pod(ep.pod_key) if ep.pod_key else None
                 if p is not None and p.host_network:
                     return True

@@ -184,14 +184,14 @@ class PolicyCache:
     def ingress(self, dst_cid: int, part: int, src_cid: int, port: int, proto: str) -> Half:
         dparty = self.parties[dst_cid]
         if dparty.kind != pol.POD or not self.ingress_set[dst_cid]:
-            return Half(True, f"ingress to {self.index.classes[dst_cid].rep.key}: " + NOT_ISOLATED
-                        if dparty.kind == pol.POD else "destination is host-network: NetworkPolicy does not isolate it")
+            return Half(True, "ingress: " + NOT_ISOLATED if dparty.kind == pol.POD
+                        else "ingress: a host-network pod: NetworkPolicy does not isolate it")
         key = (dst_cid, part, port, proto)
         half = self._ingress.get(key)
         if half is None:
             r = pol.judge_direction(self.snap, self.index.classes[dst_cid].rep, pol.INGRESS,
                                     self.parties[src_cid], port, proto, dparty)
-            half = _ingress_half(r, self.index.classes[dst_cid].rep.key)
+            half = _ingress_half(r)
             self._ingress[key] = half
         return half
 
@@ -199,14 +199,16 @@ class PolicyCache:
         """Ingress at a pod class from a node or an outside address."""
         dparty = self.parties[dst_cid]
         rep = self.index.classes[dst_cid].rep
-        if dparty.kind != pol.POD or not self.ingress_set[dst_cid]:
-            return Half(True, f"ingress to {rep.key}: " + NOT_ISOLATED)
+        if dparty.kind != pol.POD:
+            return Half(True, "ingress: a host-network pod: NetworkPolicy does not isolate it")
+        if not self.ingress_set[dst_cid]:
+            return Half(True, "ingress: " + NOT_ISOLATED)
         bucket = self.index_bucket(party)
         key = (dst_cid, party.kind, bucket, port, proto)
         half = self._ingress_from.get(key)
         if half is None:
             r = pol.judge_direction(self.snap, rep, pol.INGRESS, party, port, proto, dparty)
-            half = _ingress_half(r, rep.key)
+            half = _ingress_half(r)
             self._ingress_from[key] = half
         return half
 
@@ -251,13 +253,14 @@ def _egress_half(r: pol.DirectionResult) -> Half:
     return Half(False, "client egress: isolated (see the row's notes), no egress rule allows it")
 
 
-def _ingress_half(r: pol.DirectionResult, dst_key: str) -> Half:
+def _ingress_half(r: pol.DirectionResult) -> Half:
+    """The backend's ingress, without naming the backend (the caller's line does; the answer
+    holds for every pod of the backend's class)."""
     if not r.isolated_by:
-        return Half(True, f"ingress to {dst_key}: " + NOT_ISOLATED)
+        return Half(True, "ingress: " + NOT_ISOLATED)
     if r.allowed:
-        return Half(True, f"ingress to {dst_key} allowed by {', '.join(r.allowed_by)}")
-    return Half(False, f"ingress to {dst_key}: isolated by {', '.join(r.isolated_by)}; no ingress rule "
-                       "allows the client")
+        return Half(True, f"ingress allowed by {', '.join(r.allowed_by)}")
+    return Half(False, f"ingress: isolated by {', '.join(r.isolated_by)}; no ingress rule allows the client")
 
 
 def refine(parts: list[int], bits: int) -> list[int]:

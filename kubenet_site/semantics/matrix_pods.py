@@ -12,7 +12,7 @@ from . import matrix_eval as mev
 from . import policy as pol
 from .matrix import BLOCKED, PARTIAL, REACHABLE, CompressedMatrix, _block, _Engine, _pod_row_groups, canonical
 from .pod_classes import iter_bits, pod_rows
-from .types import Verdict
+from .types import Pod, Verdict
 
 
 def compute_pod_matrix(snap, port: int | str, protocol: str, row_block: tuple[int, int] | None) -> CompressedMatrix:
@@ -55,6 +55,11 @@ def compute_pod_matrix(snap, port: int | str, protocol: str, row_block: tuple[in
         row = shared.get(cid)
         if row is None or sensitive:
             row = [per_dst[d].get(cid, -1) for d in col_classes]
+        if eng.pc.parties[cid].kind == pol.NODE:  # hostNetwork client: own node per column's pods
+            row = list(row)
+            for j, d in enumerate(col_classes):
+                if eng.pc.parties[d].kind == pol.POD:
+                    row[j] = eng.out.add(_cell(eng, cid, d, port, proto, None, specs[j].members))
         for j, d in enumerate(col_classes):
             per = sensitive.get(d)
             if per is None:
@@ -101,7 +106,10 @@ def _column(eng: _Engine, d: int, port: int | str, proto: str, block_bits: int) 
     return out
 
 
-def _cell(eng: _Engine, s: int, d: int, port: int | str, proto: str, client_node: str | None) -> Verdict:
+def _cell(eng: _Engine, s: int, d: int, port: int | str, proto: str, client_node: str | None,
+          dst_members: tuple[Pod, ...] | None = None) -> Verdict:
+    """One cell; `dst_members`: the destination column's pods (for the own-node count of a
+    hostNetwork client, which depends on where those pods run)."""
     pc = eng.pc
     dst = eng.index.classes[d]
     size = len(dst.members)
@@ -113,7 +121,9 @@ def _cell(eng: _Engine, s: int, d: int, port: int | str, proto: str, client_node
     # policy.connect: the self and own-node rules come before the port is resolved.
     on = 0
     if sparty.kind == pol.NODE and dparty.kind == pol.POD:
-        on = sum(1 for p in dst.members if p.node_name == sparty.node_name)
+        members = dst_members if dst_members is not None else tuple(dst.members)
+        on = sum(1 for p in members if p.node_name == sparty.node_name)
+        size = len(members)
         if on == size:
             return Verdict(REACHABLE, own, {"rule": "own-node"})
     if dparty.kind == pol.NODE and sparty.kind == pol.POD and client_node is not None \

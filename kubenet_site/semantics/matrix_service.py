@@ -159,7 +159,7 @@ def _column_backends(eng: _Engine, col: _Column, cid: int) -> Sequence[_Backend]
     svc, sp = col.svc, col.sp
     assert svc is not None and sp is not None
     if svc.headless:
-        eps = pol.service_backends(eng.snap, svc, sp)
+        eps = eng.svc_backends(svc, sp)
         dest = f"svc:{svc.key}:{sp.port}/{sp.protocol}"
         return eng.backends((dest, "headless"), [e.address for e in eps])
     client = eng.index.classes[cid].rep
@@ -196,9 +196,7 @@ def _local_sig(eng: _Engine, svc: Service, node: Node) -> frozenset[str] | None:
     """What a node changes for a Service: its local endpoints, when a traffic policy is Local."""
     if svc.internal_traffic_policy != "Local" and not external_policy_local(svc):
         return None
-    from .endpoints import service_endpoints
-
-    return frozenset(e.address for e in service_endpoints(eng.snap, svc) if e.node_name == node.name)
+    return frozenset(e.address for e in eng.endpoints_of(svc) if e.node_name == node.name)
 
 
 def _node_cell(eng: _Engine, node: Node, col: _Column, ing: _IngressParts | None) -> Verdict:
@@ -225,7 +223,7 @@ def _node_cell(eng: _Engine, node: Node, col: _Column, ing: _IngressParts | None
     sig = _local_sig(eng, svc, node)
     repl = [(f"node {node.name}", "this node"), (node.name, "this node")]
     repl += [(ip, "<this node's IP>") for ip in node.ips]
-    pv = eng.proxy(f"node:{node.name}", dest, ("node", generic, sig), repl)
+    pv = eng.proxy(f"node:{node.name}", dest, ("node", generic, sig), repl, svc)
     if pv.outcome != "delivered":
         return Verdict(BLOCKED if pv.outcome != NOT_PROXIED else NOT_PROXIED,
                        (f"node {how}",) + pv.trace, {"hop": "kube-proxy", "proxy": pv.outcome})
@@ -325,7 +323,7 @@ def _external_nodeport(eng: _Engine, svc: Service, sp: Any, client: pol.Party) -
         dest = f"node:{n.name}:{sp.node_port}/{proto}"
         repl = [(f"node {n.name}", "the receiving node"), (n.name, "the receiving node")]
         repl += [(ip, "<node IP>") for ip in n.ips]
-        pv = eng.proxy("external", dest, ("external", f"nodeport:{svc.key}:{sp.node_port}", sig), repl)
+        pv = eng.proxy("external", dest, ("external", f"nodeport:{svc.key}:{sp.node_port}", sig), repl, svc)
         if pv.outcome != "delivered":
             per_node[n.name] = BLOCKED
             texts.setdefault(f"{pv.outcome}: " + " ".join(t.strip() for t in pv.trace[-1:]), []).append(n.name)

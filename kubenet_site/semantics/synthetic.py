@@ -257,7 +257,7 @@ class _Gen:
                 if local:
                     kw["health_check_node_port"] = 32000 + count % 700
             if stype == LOAD_BALANCER:
-                kw["load_balancer_ingress"] = (LoadBalancerIngress(ip=f"203.0.113.{count % 200 + 20}"),)
+                kw["load_balancer_ingress"] = (LoadBalancerIngress(ip=f"198.18.{count // 250}.{count % 250 + 1}"),)
             if self.local_policies and count % 100 == 3:  # rare in real clusters (node-local agents)
                 kw["internal_traffic_policy"] = "Local"
             sel = {"app": app} if rng.random() < 0.9 else {"tier": labels["tier"]}
