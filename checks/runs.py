@@ -10,9 +10,10 @@ run's id, and a heartbeat thread refreshes `heartbeat` every HEARTBEAT_INTERVAL 
 process killed with SIGKILL loses its connection and so its lock at once. On other databases
 (SQLite in embedded mode) liveness is the pid on this host, else the heartbeat's age.
 
-Reaping (`reap`): a run still queued or running whose heartbeat is older than
-HEARTBEAT_TIMEOUT and whose lock nobody holds has lost its worker: it is re-enqueued (the task
-resumes from the steps already stored), or failed once it has been started MAX_ATTEMPTS times.
+Reaping (`reap`): a running run whose heartbeat is older than HEARTBEAT_TIMEOUT and whose lock
+nobody holds has lost its worker: it is re-enqueued (the task resumes from the steps already
+stored), or failed once it has been started MAX_ATTEMPTS times. A run still waiting in the
+queue (queued, or waiting for its row blocks) gets QUEUED_TIMEOUT instead.
 `reap` runs on every read (the CLI's --wait, the admin) and in every worker, every
 REAP_INTERVAL seconds. Bound: a run whose worker is killed reaches a final state within about
 HEARTBEAT_TIMEOUT + REAP_INTERVAL + the time the work itself needs, provided some worker is
@@ -53,6 +54,10 @@ def _env_float(name: str, default: float) -> float:
 HEARTBEAT_INTERVAL = _env_float("KUBENET_RUN_HEARTBEAT_INTERVAL", 5)
 HEARTBEAT_TIMEOUT = _env_float("KUBENET_RUN_HEARTBEAT_TIMEOUT", 30)
 REAP_INTERVAL = _env_float("KUBENET_RUN_REAP_INTERVAL", 15)
+# A run waiting in the queue (queued, or its row blocks queued) shows no heartbeat by nature:
+# it is re-enqueued only after this long (its message may have been lost with a broker).
+QUEUED_TIMEOUT = _env_float("KUBENET_RUN_QUEUED_TIMEOUT", 600)
+WAITING_FOR_BLOCKS = "waiting for matrix row blocks"
 MAX_ATTEMPTS = int(_env_float("KUBENET_RUN_MAX_ATTEMPTS", 3))
 LOCK_NAMESPACE = 0x6B75  # "ku": the advisory lock's first key, the run id the second
 
@@ -174,19 +179,18 @@ def reap(runs=None, now=None) -> list[int]:
     from .tasks import run_checks
 
     now = now or timezone.now()
-    cutoff = now - timedelta(seconds=HEARTBEAT_TIMEOUT)
     qs = CheckRun.objects.filter(status__in=[CheckRun.Status.QUEUED, CheckRun.Status.RUNNING])
     if runs is not None:
         qs = qs.filter(pk__in=[r.pk if isinstance(r, CheckRun) else r for r in runs])
-    candidates = [r for r in qs.only("pk", "status", "heartbeat", "created", "worker", "attempts")
-                  if (r.heartbeat or r.created) < cutoff]
+    candidates = [r for r in qs.only("pk", "status", "step", "heartbeat", "created", "worker", "attempts")
+                  if overdue(r, now)]
     reaped: list[int] = []
     for cand in candidates:
         if owner_alive(cand, now):
             continue
         with transaction.atomic():
             run = CheckRun.objects.select_for_update(skip_locked=True).filter(pk=cand.pk).first()
-            if run is None or run.is_final or (run.heartbeat or run.created) >= cutoff:
+            if run is None or run.is_final or not overdue(run, now):
                 continue  # another reaper or a worker got there first
             if run.attempts >= MAX_ATTEMPTS:
                 run.status = CheckRun.Status.FAILED
@@ -209,6 +213,13 @@ def reap(runs=None, now=None) -> list[int]:
             run.save(update_fields=["heartbeat", "task_id", "log"])
             reaped.append(run.pk)
     return reaped
+
+
+def overdue(run: CheckRun, now) -> bool:
+    """No sign of life for longer than the run's state allows."""
+    waiting = run.status == CheckRun.Status.QUEUED or run.step == WAITING_FOR_BLOCKS
+    timeout = QUEUED_TIMEOUT if waiting else HEARTBEAT_TIMEOUT
+    return (run.heartbeat or run.created) < now - timedelta(seconds=timeout)
 
 
 def refresh(run: CheckRun) -> CheckRun:

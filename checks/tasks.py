@@ -290,10 +290,12 @@ def work(run: CheckRun) -> None:
             progress.advance()
         progress.flush()
         store_step(run.pk, step.path, step.assemble(values))
-    try_complete(run.pk, snap_steps=steps)
+    if sharded:
+        progress.begin(runs.WAITING_FOR_BLOCKS)
+    try_complete(run.pk)
 
 
-def try_complete(run_id: int, snap_steps: list[kinds.Step] | None = None) -> bool:
+def try_complete(run_id: int) -> bool:
     """Finish the run if every step is stored or has all its blocks; merge the blocks."""
     with transaction.atomic():
         run = CheckRun.objects.select_for_update().get(pk=run_id)
@@ -333,11 +335,12 @@ def run_block(self, run_id: int, step_key: str, index: int, count: int) -> str:
         try_complete(run_id)
         return "block already stored"
     try:
-        snap = snapshot_of(run)
-        step = next(s for s in kinds.plan(snap, list(run.checks)) if s.key == step_key)
-        value = step.block(index, count)
-        if unit_delay():
-            time.sleep(unit_delay())
+        with Heartbeat(run_id):
+            snap = snapshot_of(run)
+            step = next(s for s in kinds.plan(snap, list(run.checks)) if s.key == step_key)
+            value = step.block(index, count)
+            if unit_delay():
+                time.sleep(unit_delay())
         with transaction.atomic():
             _, created = CheckRunBlock.objects.get_or_create(
                 run_id=run_id, step=step_key, index=index,

@@ -222,9 +222,12 @@ def outcomes(result: dict) -> dict:
     return out
 
 
-def test_soft_time_limit_fails_the_run_with_a_clear_error(workers, demo):
-    workers({**FAST_REAP, "KUBENET_CHECK_UNIT_DELAY": "0.3", "CELERY_TASK_SOFT_TIME_LIMIT": "1",
-             "CELERY_TASK_TIME_LIMIT": "20"})
+def test_soft_time_limit_fails_the_run_with_a_clear_error(workers, demo, monkeypatch):
+    # The limits travel in the message (its `timelimit` header), set by whoever starts the run.
+    monkeypatch.setattr(tasks.run_checks, "soft_time_limit", 1)
+    monkeypatch.setattr(tasks.run_checks, "time_limit", 20)
+    monkeypatch.setattr(tasks.run_checks, "_exec_options", None)  # Celery caches them per task
+    workers({**FAST_REAP, "KUBENET_CHECK_UNIT_DELAY": "0.3"})
     run = runs.start_run(demo, "endpoints,env")
     run = wait_until(run, lambda r: r.is_final, 20, "final")
     assert run.status == "failed"
@@ -266,3 +269,15 @@ def test_embedded_mode_runs_checks_on_the_filesystem_transport_and_sqlite(tmp_pa
     assert done["progress"]["done"] == done["progress"]["total"] > 0
     assert set(done["result"]) == {"endpoints", "dns", "diagnostics"}
     assert "[" + "#" * 30 + "] 100%" in proc.stderr  # the progress bar, on stderr beside --json
+
+
+def test_hard_time_limit_kills_the_task_and_fails_the_run(workers, demo, monkeypatch):
+    monkeypatch.setattr(tasks.run_checks, "soft_time_limit", None)
+    monkeypatch.setattr(tasks.run_checks, "time_limit", 1)
+    monkeypatch.setattr(tasks.run_checks, "_exec_options", None)
+    worker = workers({**FAST_REAP, "KUBENET_CHECK_UNIT_DELAY": "0.3", "CELERY_TASK_SOFT_TIME_LIMIT": "0"})
+    run = runs.start_run(demo, "endpoints,env")
+    run = wait_until(run, lambda r: r.is_final, 20, "final")
+    assert run.status == "failed", (run.log, logs(worker))
+    assert "hard time limit exceeded" in run.error
+    assert run.attempts == 1  # a killed-for-time task is not re-delivered
