@@ -281,3 +281,21 @@ def test_hard_time_limit_kills_the_task_and_fails_the_run(workers, demo, monkeyp
     assert run.status == "failed", (run.log, logs(worker))
     assert "hard time limit exceeded" in run.error
     assert run.attempts == 1  # a killed-for-time task is not re-delivered
+
+
+def test_the_admin_starts_runs_from_topologies_and_shows_them(workers, demo, client, django_user_model):
+    workers(FAST_REAP)
+    admin = django_user_model.objects.create_superuser("root", "root@example.com", "pw")
+    client.force_login(admin)
+    response = client.post("/admin/services/topology/", {"action": "run_checks", "_selected_action": [demo.pk]},
+                           follow=True)
+    assert response.status_code == 200
+    run = CheckRun.objects.get()
+    assert f"check run #{run.pk} queued on revision {demo.revision}" in response.content.decode()
+    assert run.requested_by == admin
+    run = wait_until(run, lambda r: r.is_final, 60, "final")
+    assert run.status == "succeeded"
+    listing = client.get("/admin/checks/checkrun/").content.decode()
+    assert "succeeded" in listing and f"{run.progress_total}/{run.progress_total}" in listing
+    page = client.get(f"/admin/checks/checkrun/{run.pk}/change/").content.decode()
+    assert "started on" in page and "&quot;endpoints&quot;" in page
