@@ -346,8 +346,8 @@ class _Engine:
         dns_cids = self._dns_backend_classes()
         if dns_cids is None or cid in dns_cids:
             return base + (("class", cid),)
-        parts = tuple(next(i for i, p in enumerate(self.pc.ingress_parts(d)) if (p >> cid) & 1)
-                      for d in sorted(dns_cids))
+        parts = tuple((self.pc.ingress(d, cid, 53, proto).text, self.pc.egress(cid, d, 53, proto).text)
+                      for d in sorted(dns_cids) for proto in ("UDP", "TCP"))
         return base + (parts,)
 
     def _dns_backend_classes(self) -> set[int] | None:
@@ -429,8 +429,7 @@ class _Engine:
         sparty = pc.parties[cid]
         if be.pod is None or be.cid is None:
             party = pol.party_of_ip(self.snap, be.ip)
-            prof = pc.egress_profile[cid] if sparty.kind == pol.POD else ()
-            e = pc.egress_to_party(prof, party, be.port, proto)
+            e = pc.egress_to_party(cid, party, be.port, proto)
             return (pol.ALLOWED if e.allowed else pol.BLOCKED), f"{e.text}; {party.label} is no pod: not isolated"
         dparty = pc.parties[be.cid]
         if sparty.kind == pol.NODE and dparty.kind == pol.POD and sparty.node_name == be.pod.node_name:
@@ -438,8 +437,7 @@ class _Engine:
         if dparty.kind == pol.NODE and sparty.kind == pol.POD and client_node is not None \
                 and client_node == be.pod.node_name:
             return pol.ALLOWED, "traffic between a pod and its own node is always allowed"
-        part = next(p for p in pc.ingress_parts(be.cid) if (p >> cid) & 1)
-        ans = pc.pod_to_pod(cid, part, be.cid, be.port, proto)
+        ans = pc.pod_to_pod(cid, be.cid, be.port, proto)
         return ans.outcome, ans.text
 
     def judge_backends(self, cid: int, client_node: str | None, backends: Sequence[_Backend],

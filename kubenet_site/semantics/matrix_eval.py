@@ -24,7 +24,7 @@ from typing import Any
 
 from . import policy as pol
 from .labels import selects
-from .pod_classes import ClassIndex, iter_bits
+from .pod_classes import ClassIndex, _IPBlockMatcher, iter_bits
 from .types import NetworkPolicy, Node, Pod, Snapshot
 
 ALLOWED, BLOCKED = pol.ALLOWED, pol.BLOCKED
@@ -95,9 +95,9 @@ class PolicyCache:
             self.profile_bits[prof] = self.profile_bits.get(prof, 0) | (1 << cid)
             self.profile_rep.setdefault(prof, cid)
         self._peer_bits: dict[tuple[int, str, int, int], int] = {}
-        self._egress: dict[tuple[Any, ...], Half] = {}
-        self._ingress_parts: dict[int, list[int]] = {}
-        self._ingress: dict[tuple[Any, ...], Half] = {}
+        self._egress: dict[tuple[Any, ...], list[tuple[int, Half]]] = {}
+        self._ingress: dict[tuple[Any, ...], list[tuple[int, Half]]] = {}
+        self._buckets: dict[str | None, tuple[bool, ...]] = {}
         self._ingress_from: dict[tuple[Any, ...], Half] = {}
         self._egress_to: dict[tuple[Any, ...], Half] = {}
 
@@ -124,32 +124,121 @@ class PolicyCache:
         self._peer_bits[key] = bits
         return bits
 
-    def _peers(self, pis: Sequence[int], direction: str) -> list[tuple[int, str, int, int]]:
-        out = []
-        for pi in pis:
+    # --- which classes each policy selects, which rules match a destination ----------------
+    def selected_bits(self, pi: int) -> int:
+        """The pod classes policy `pi` selects (its namespace, its podSelector; hostNetwork
+        pods are outside NetworkPolicy)."""
+        key = ("sel", pi)
+        bits = self._peer_bits.get(key)  # type: ignore[call-overload]
+        if bits is None:
             p = self.policies[pi]
-            for ri, rule in enumerate(p.ingress if direction == pol.INGRESS else p.egress):
-                for qi in range(len(rule.peers)):
-                    out.append((pi, direction, ri, qi))
-        return out
+            bits = 0
+            for cid in self.index.by_namespace.get(p.namespace, ()):
+                if self.parties[cid].kind == pol.POD and selects(p.pod_selector, self.index.classes[cid].rep.labels):
+                    bits |= 1 << cid
+            self._peer_bits[key] = bits  # type: ignore[index]
+        return bits
 
-    # --- egress of a client class (profile) toward a pod class ---------------------------
-    def egress(self, prof: tuple[int, ...], dst_cid: int, port: int, proto: str) -> Half:
-        if not prof:
-            return Half(True, "client egress: " + NOT_ISOLATED)
+    def rule_sources(self, pi: int, direction: str, ri: int) -> int:
+        """The classes a rule's peers match (every class when it has no peers)."""
+        rule = (self.policies[pi].ingress if direction == pol.INGRESS else self.policies[pi].egress)[ri]
+        if not rule.peers:
+            return self.index.all_bits
+        bits = 0
+        for qi in range(len(rule.peers)):
+            bits |= self.peer_bits(pi, direction, ri, qi)
+        return bits
+
+    def _ports_match(self, pi: int, direction: str, ri: int, dst_cid: int, port: int, proto: str) -> bool:
+        rule = (self.policies[pi].ingress if direction == pol.INGRESS else self.policies[pi].egress)[ri]
+        if not rule.ports:
+            return True
         dparty = self.parties[dst_cid]
-        bits = tuple((self.peer_bits(*q) >> dst_cid) & 1 for q in self._peers(prof, pol.EGRESS))
-        key = (prof, bits, self.index.classes[dst_cid].key[2], dparty.kind, port, proto)
-        half = self._egress.get(key)
-        if half is None:
-            rep = self.index.classes[self.profile_rep[prof]].rep
-            r = pol.judge_direction(self.snap, rep, pol.EGRESS, dparty, port, proto, dparty)
-            half = _egress_half(r)
-            self._egress[key] = half
-        return half
+        return any(pol.port_matches(pp, port, proto, dparty) for pp in rule.ports)
 
-    def egress_to_party(self, prof: tuple[int, ...], party: pol.Party, port: int, proto: str) -> Half:
+    def _egress_rules(self) -> list[tuple[int, int]]:
+        got = self.__dict__.get("_erules")
+        if got is None:
+            got = [(pi, ri) for pi, p in enumerate(self.policies) if pol.EGRESS in p.policy_types
+                   for ri in range(len(p.egress))]
+            self.__dict__["_erules"] = got
+        return got
+
+    # --- egress of client classes toward a pod class ---------------------------------------
+    def egress_groups(self, dst_cid: int, port: int, proto: str, within: int | None = None) -> list[tuple[int, Half]]:
+        """The client classes grouped by their egress answer toward `dst_cid` at port/proto
+        (policy.judge_direction EGRESS, vectorised: a client is isolated when an Egress
+        policy selects it; then allowed when a rule of one of those policies matches the
+        destination with its peers and its ports)."""
+        key = (dst_cid, port, proto)
+        groups = self._egress.get(key)
+        if groups is None:
+            isolated = 0
+            for prof, bits in self.profile_bits.items():
+                if prof:
+                    isolated |= bits
+            allowing: list[tuple[str, int]] = []
+            for pi, ri in self._egress_rules():
+                sel = self.selected_bits(pi)
+                if not sel:
+                    continue
+                if not (self.rule_sources(pi, pol.EGRESS, ri) >> dst_cid) & 1:
+                    continue
+                if not self._ports_match(pi, pol.EGRESS, ri, dst_cid, port, proto):
+                    continue
+                allowing.append((f"{self.policies[pi].key} egress[{ri}]", sel))
+            groups = []
+            free = self.index.all_bits & ~isolated
+            if free:
+                groups.append((free, Half(True, "client egress: " + NOT_ISOLATED)))
+            groups += _by_rules(isolated, allowing, "client egress allowed by ",
+                                "client egress: isolated (see the row's notes), no egress rule allows it")
+            self._egress[key] = groups
+        if within is None:
+            return groups
+        return [(b & within, h) for b, h in groups if b & within]
+
+    def egress(self, src_cid: int, dst_cid: int, port: int, proto: str) -> Half:
+        for bits, half in self.egress_groups(dst_cid, port, proto):
+            if (bits >> src_cid) & 1:
+                return half
+        raise AssertionError("egress groups cover every class")
+
+    # --- ingress at a pod class from client classes ----------------------------------------
+    def ingress_groups(self, dst_cid: int, port: int, proto: str) -> list[tuple[int, Half]]:
+        """Every client class grouped by the answer of `dst_cid`'s ingress (judge_direction
+        INGRESS, vectorised over the rules of the policies selecting it)."""
+        key = (dst_cid, port, proto)
+        groups = self._ingress.get(key)
+        if groups is None:
+            dparty = self.parties[dst_cid]
+            if dparty.kind != pol.POD:
+                groups = [(self.index.all_bits, Half(True, "ingress: a host-network pod: NetworkPolicy "
+                                                           "does not isolate it"))]
+            elif not self.ingress_set[dst_cid]:
+                groups = [(self.index.all_bits, Half(True, "ingress: " + NOT_ISOLATED))]
+            else:
+                allowing = []
+                for pi in self.ingress_set[dst_cid]:
+                    for ri in range(len(self.policies[pi].ingress)):
+                        if self._ports_match(pi, pol.INGRESS, ri, dst_cid, port, proto):
+                            allowing.append((f"{self.policies[pi].key} ingress[{ri}]",
+                                             self.rule_sources(pi, pol.INGRESS, ri)))
+                names = ", ".join(self.policies[pi].key for pi in self.ingress_set[dst_cid])
+                groups = _by_rules(self.index.all_bits, allowing, "ingress allowed by ",
+                                   f"ingress: isolated by {names}; no ingress rule allows the client")
+            self._ingress[key] = groups
+        return groups
+
+    def ingress(self, dst_cid: int, src_cid: int, port: int, proto: str) -> Half:
+        for bits, half in self.ingress_groups(dst_cid, port, proto):
+            if (bits >> src_cid) & 1:
+                return half
+        raise AssertionError("ingress groups cover every class")
+
+    def egress_to_party(self, src_cid: int, party: pol.Party, port: int, proto: str) -> Half:
         """Egress toward something that is no pod class (an IP, a node)."""
+        prof = self.egress_profile[src_cid] if self.parties[src_cid].kind == pol.POD else ()
         if not prof:
             return Half(True, "client egress: " + NOT_ISOLATED)
         key = (prof, party.kind, party.ip, port, proto)
@@ -158,41 +247,6 @@ class PolicyCache:
             rep = self.index.classes[self.profile_rep[prof]].rep
             half = _egress_half(pol.judge_direction(self.snap, rep, pol.EGRESS, party, port, proto, party))
             self._egress_to[key] = half
-        return half
-
-    def egress_groups(self, dst_cid: int, port: int, proto: str, within: int) -> list[tuple[int, Half]]:
-        """The client classes of `within`, grouped by their egress answer toward `dst_cid`."""
-        groups: dict[Half, int] = {}
-        for prof, bits in self.profile_bits.items():
-            b = bits & within
-            if b:
-                h = self.egress(prof, dst_cid, port, proto)
-                groups[h] = groups.get(h, 0) | b
-        return [(b, h) for h, b in groups.items()]
-
-    # --- ingress at a pod class from client classes ----------------------------------------
-    def ingress_parts(self, dst_cid: int) -> list[int]:
-        parts = self._ingress_parts.get(dst_cid)
-        if parts is None:
-            parts = [self.index.all_bits]
-            if self.parties[dst_cid].kind == pol.POD and self.ingress_set[dst_cid]:
-                for q in self._peers(self.ingress_set[dst_cid], pol.INGRESS):
-                    parts = _refine(parts, self.peer_bits(*q))
-            self._ingress_parts[dst_cid] = parts
-        return parts
-
-    def ingress(self, dst_cid: int, part: int, src_cid: int, port: int, proto: str) -> Half:
-        dparty = self.parties[dst_cid]
-        if dparty.kind != pol.POD or not self.ingress_set[dst_cid]:
-            return Half(True, "ingress: " + NOT_ISOLATED if dparty.kind == pol.POD
-                        else "ingress: a host-network pod: NetworkPolicy does not isolate it")
-        key = (dst_cid, part, port, proto)
-        half = self._ingress.get(key)
-        if half is None:
-            r = pol.judge_direction(self.snap, self.index.classes[dst_cid].rep, pol.INGRESS,
-                                    self.parties[src_cid], port, proto, dparty)
-            half = _ingress_half(r)
-            self._ingress[key] = half
         return half
 
     def ingress_from_party(self, dst_cid: int, party: pol.Party, port: int, proto: str) -> Half:
@@ -213,23 +267,25 @@ class PolicyCache:
         return half
 
     def index_bucket(self, party: pol.Party) -> tuple[bool, ...]:
-        from .pod_classes import _IPBlockMatcher  # noqa: PLC0415 - shared cache below
-
-        m = self.__dict__.get("_matcher")
-        if m is None:
-            m = _IPBlockMatcher(self.index.ip_blocks)
-            self.__dict__["_matcher"] = m
-        return m.bits((party.ip,) if party.ip else ())
+        """Which ipBlocks of the topology the party's address falls in."""
+        got = self._buckets.get(party.ip)
+        if got is None:
+            m = self.__dict__.get("_matcher")
+            if m is None:
+                m = _IPBlockMatcher(self.index.ip_blocks)
+                self.__dict__["_matcher"] = m
+            got = m.bits((party.ip,) if party.ip else ())
+            self._buckets[party.ip] = got
+        return got
 
     # --- a whole connection ---------------------------------------------------------------
-    def pod_to_pod(self, src_cid: int, part: int, dst_cid: int, port: int, proto: str) -> PolicyAnswer:
+    def pod_to_pod(self, src_cid: int, dst_cid: int, port: int, proto: str) -> PolicyAnswer:
         """policy.connect between two *different* pods of these classes, after the self and
         own-node rules were ruled out by the caller."""
         sparty = self.parties[src_cid]
-        prof = self.egress_profile[src_cid] if sparty.kind == pol.POD else ()
-        e = self.egress(prof, dst_cid, port, proto) if sparty.kind == pol.POD else \
+        e = self.egress(src_cid, dst_cid, port, proto) if sparty.kind == pol.POD else \
             Half(True, "client is host-network: NetworkPolicy does not apply to its egress")
-        i = self.ingress(dst_cid, part, src_cid, port, proto)
+        i = self.ingress(dst_cid, src_cid, port, proto)
         ok = e.allowed and i.allowed
         return PolicyAnswer(ALLOWED if ok else BLOCKED, f"{e.text}; {i.text}")
 
@@ -261,6 +317,21 @@ def _ingress_half(r: pol.DirectionResult) -> Half:
     if r.allowed:
         return Half(True, f"ingress allowed by {', '.join(r.allowed_by)}")
     return Half(False, f"ingress: isolated by {', '.join(r.isolated_by)}; no ingress rule allows the client")
+
+
+def _by_rules(within: int, allowing: list[tuple[str, int]], yes: str, no: str) -> list[tuple[int, Half]]:
+    """Split `within` by which allowing rules (name, classes) cover each class."""
+    parts: list[tuple[int, tuple[str, ...]]] = [(within, ())] if within else []
+    for name, bits in allowing:
+        nxt = []
+        for b, names in parts:
+            a, rest = b & bits, b & ~bits
+            if a:
+                nxt.append((a, names + (name,)))
+            if rest:
+                nxt.append((rest, names))
+        parts = nxt
+    return [(b, Half(True, yes + ", ".join(names)) if names else Half(False, no)) for b, names in parts]
 
 
 def refine(parts: list[int], bits: int) -> list[int]:

@@ -95,7 +95,7 @@ def _column(eng: _Engine, d: int, port: int | str, proto: str, block_bits: int) 
     if number is not None:
         for bits, _h in eng.pc.egress_groups(d, number, proto, block_bits):
             parts = mev.refine(parts, bits)
-        for bits in eng.pc.ingress_parts(d):
+        for bits, _h in eng.pc.ingress_groups(d, number, proto):
             parts = mev.refine(parts, bits)
     out: dict[int, int] = {}
     for part in parts:
@@ -134,13 +134,9 @@ def _cell(eng: _Engine, s: int, d: int, port: int | str, proto: str, client_node
         outcome, lines = pol.BLOCKED, (f"{dst.rep.key} declares no {proto} port named {port!r}: nothing "
                                        "to connect to",)
     else:
-        ans = pc.pod_to_pod(s, _part(eng, s, d), d, number, proto)
+        ans = pc.pod_to_pod(s, d, number, proto)
         outcome, lines = ans.outcome, (f"port {number}/{proto}: {ans.text}",)
     if on and outcome == pol.BLOCKED:
         return Verdict(PARTIAL, (f"{on} of {size} destination pods are on the client's node (always allowed); "
                                  "the others: blocked",) + lines, {"ownNode": on})
     return Verdict(REACHABLE if outcome == pol.ALLOWED else BLOCKED, note + lines, {})
-
-
-def _part(eng: _Engine, s: int, d: int) -> int:
-    return next(p for p in eng.pc.ingress_parts(d) if (p >> s) & 1)

@@ -184,7 +184,7 @@ def _refine_for_backend(eng: _Engine, parts: list[int], be: _Backend, proto: str
         parts = mev.refine(parts, 1 << be.cid)  # the backend's own class: the self rule
     for bits, _half in pc.egress_groups(be.cid, be.port, proto, within):
         parts = mev.refine(parts, bits)
-    for bits in pc.ingress_parts(be.cid):
+    for bits, _half in pc.ingress_groups(be.cid, be.port, proto):
         parts = mev.refine(parts, bits)
     return parts
 
@@ -221,8 +221,9 @@ def _node_cell(eng: _Engine, node: Node, col: _Column, ing: _IngressParts | None
         dest = f"svc:{svc.key}:{sp.port}/{sp.protocol}"
         generic, how = dest, f"to the cluster IP {svc.cluster_ip}:{sp.port}/{sp.protocol}"
     sig = _local_sig(eng, svc, node)
-    repl = [(f"node {node.name}", "this node"), (node.name, "this node")]
-    repl += [(ip, "<this node's IP>") for ip in node.ips]
+    # Only the phrases naming the node as the client: endpoint lists name backends' nodes.
+    repl = [(f"node {node.name} {ip}", "this node <its IP>") for ip in node.ips]
+    repl += [(f"node {node.name}", "this node")]
     pv = eng.proxy(f"node:{node.name}", dest, ("node", generic, sig), repl, svc)
     if pv.outcome != "delivered":
         return Verdict(BLOCKED if pv.outcome != NOT_PROXIED else NOT_PROXIED,
@@ -321,8 +322,8 @@ def _external_nodeport(eng: _Engine, svc: Service, sp: Any, client: pol.Party) -
     for n in eng.snap.nodes:
         sig = _local_sig(eng, svc, n)
         dest = f"node:{n.name}:{sp.node_port}/{proto}"
-        repl = [(f"node {n.name}", "the receiving node"), (n.name, "the receiving node")]
-        repl += [(ip, "<node IP>") for ip in n.ips]
+        repl = [(f"node {n.name} {ip}", "the receiving node <its IP>") for ip in n.ips]
+        repl += [(f"node {n.name}", "the receiving node")]
         pv = eng.proxy("external", dest, ("external", f"nodeport:{svc.key}:{sp.node_port}", sig), repl, svc)
         if pv.outcome != "delivered":
             per_node[n.name] = BLOCKED
