@@ -247,9 +247,25 @@ def summarize(result: dict[str, Any]) -> dict[str, Any]:
     if "dns" in result:
         names = [n for c in result["dns"].values() for n in c["names"].values()]
         out["DNS lookups"] = len(names)
-        out["DNS lookups failing"] = sum(1 for n in names if n.get("rcode") != "NOERROR" or not n.get("answers"))
+        out["DNS lookups without an answer"] = sum(1 for n in names if n.get("rcode") != "NOERROR" or not n.get("answers"))
     if "env" in result:
         out["pods"] = len(result["env"])
+    routing = result.get("routing") or {}
+    matrices = [(f"routing {t}", routing[t]) for t in SERVICE_TYPES if t in routing]
+    matrices += [("ingress", result["ingress"])] if "ingress" in result else []
+    policy_ = result.get("policy") or {}
+    matrices += [(f"policy {p}", policy_[p]) for p in sorted(
+        policy_, key=lambda k: (k.partition("/")[2], int(k.partition("/")[0]) if k[:1].isdigit() else 0))]
+    for name, m in matrices:
+        if isinstance(m, dict) and "cells" in m:
+            counts: dict[str, int] = {}
+            for row in m["cells"]:
+                for i in row:
+                    outcome = m["verdicts"][str(i)]["outcome"]
+                    counts[outcome] = counts.get(outcome, 0) + 1
+            out[f"{name} cells"] = ", ".join(f"{n} {o}" for o, n in sorted(counts.items())) or "none"
+        elif isinstance(m, dict) and "error" in m:
+            out[name] = m["error"]
     if "diagnostics" in result:
         for d in result["diagnostics"]:
             key = f"diagnostics ({d.get('severity')})"

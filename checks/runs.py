@@ -11,9 +11,10 @@ process killed with SIGKILL loses its connection and so its lock at once. On oth
 (SQLite in embedded mode) liveness is the pid on this host, else the heartbeat's age.
 
 Reaping (`reap`): a running run whose heartbeat is older than HEARTBEAT_TIMEOUT and whose lock
-nobody holds has lost its worker: it is re-enqueued (the task resumes from the steps already
-stored), or failed once it has been started MAX_ATTEMPTS times. A run still waiting in the
-queue (queued, or waiting for its row blocks) gets QUEUED_TIMEOUT instead.
+nobody holds has lost its worker: it is re-enqueued and queued again (the task resumes from the
+steps already stored), or failed once it has been started MAX_ATTEMPTS times (or re-enqueued
+MAX_ATTEMPTS + 2 times without any worker taking it). A run waiting in the queue (queued, or
+waiting for its row blocks) gets QUEUED_TIMEOUT instead.
 `reap` runs on every read (the CLI's --wait, the admin) and in every worker, every
 REAP_INTERVAL seconds. Bound: a run whose worker is killed reaches a final state within about
 HEARTBEAT_TIMEOUT + REAP_INTERVAL + the time the work itself needs, provided some worker is
@@ -58,6 +59,7 @@ REAP_INTERVAL = _env_float("KUBENET_RUN_REAP_INTERVAL", 15)
 # it is re-enqueued only after this long (its message may have been lost with a broker).
 QUEUED_TIMEOUT = _env_float("KUBENET_RUN_QUEUED_TIMEOUT", 600)
 WAITING_FOR_BLOCKS = "waiting for matrix row blocks"
+REQUEUED = "re-enqueued"
 MAX_ATTEMPTS = int(_env_float("KUBENET_RUN_MAX_ATTEMPTS", 3))
 LOCK_NAMESPACE = 0x6B75  # "ku": the advisory lock's first key, the run id the second
 
@@ -192,11 +194,13 @@ def reap(runs=None, now=None) -> list[int]:
             run = CheckRun.objects.select_for_update(skip_locked=True).filter(pk=cand.pk).first()
             if run is None or run.is_final or not overdue(run, now):
                 continue  # another reaper or a worker got there first
-            if run.attempts >= MAX_ATTEMPTS:
+            requeued = sum(1 for e in run.log if e.get("message", "").startswith(REQUEUED))
+            if run.attempts >= MAX_ATTEMPTS or requeued >= MAX_ATTEMPTS + 2:
                 run.status = CheckRun.Status.FAILED
                 run.finished = now
                 run.error = (f"the worker was lost {run.attempts} times (last: {run.worker or 'none'}); "
-                             "giving up")
+                             "giving up") if run.attempts >= MAX_ATTEMPTS else \
+                    f"re-enqueued {requeued} times and no worker took it up; giving up"
                 run.log = [*run.log, entry("error", run.error)]
                 run.save()
                 reaped.append(run.pk)
@@ -206,11 +210,13 @@ def reap(runs=None, now=None) -> list[int]:
             except BrokerUnavailable as exc:
                 log.warning("reaper: cannot re-enqueue run %s: %s", run.pk, exc)
                 continue
-            run.log = [*run.log, entry("warning", f"no live worker on this run (last: {run.worker or 'none'}, "
-                                                  f"heartbeat {run.heartbeat}); re-enqueued")]
-            run.heartbeat = now  # the new delivery gets a full timeout to start
+            run.log = [*run.log, entry("warning", f"{REQUEUED}: no live worker on it (last: {run.worker or 'none'}, "
+                                                  f"heartbeat {run.heartbeat})")]
+            run.heartbeat = now  # back in the queue: QUEUED_TIMEOUT until the next re-enqueue
+            run.status = CheckRun.Status.QUEUED
+            run.step = ""
             run.task_id = result.id or run.task_id
-            run.save(update_fields=["heartbeat", "task_id", "log"])
+            run.save(update_fields=["heartbeat", "status", "step", "task_id", "log"])
             reaped.append(run.pk)
     return reaped
 

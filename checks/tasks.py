@@ -195,7 +195,7 @@ def claim(run_id: int) -> CheckRun | None:
             run.save()
             return None
         run.attempts += 1
-        resumed = run.status == CheckRun.Status.RUNNING
+        resumed = run.attempts > 1
         run.status = CheckRun.Status.RUNNING
         run.started = run.started or timezone.now()
         run.heartbeat = timezone.now()
