@@ -110,9 +110,11 @@ class PolicyCache:
         p = self.policies[pi]
         peer = (p.ingress if direction == pol.INGRESS else p.egress)[ri].peers[qi]
         if peer.ip_block is not None:
-            cands: Sequence[int] = range(len(self.index.classes))
-        elif peer.namespace_selector is None:
-            cands = self.index.by_namespace.get(p.namespace, [])
+            bits = self._ip_block_bits(peer.ip_block)
+            self._peer_bits[key] = bits
+            return bits
+        if peer.namespace_selector is None:
+            cands: Sequence[int] = self.index.by_namespace.get(p.namespace, [])
         else:
             names = [n for n in self.index.by_namespace
                      if selects(peer.namespace_selector, self.snap.namespace_labels(n))]
@@ -149,6 +151,21 @@ class PolicyCache:
             bits |= self.peer_bits(pi, direction, ri, qi)
         return bits
 
+    def _ip_block_bits(self, block: Any) -> int:
+        """The classes whose address falls in the block: the class key holds that bit
+        (pod_classes, the same test as policy.ip_block_matches)."""
+        key = ("ipblock", block.cidr, tuple(block.except_))
+        bits = self._peer_bits.get(key)  # type: ignore[call-overload]
+        if bits is None:
+            bi = next(i for i, b in enumerate(self.index.ip_blocks)
+                      if b.cidr == block.cidr and tuple(b.except_) == tuple(block.except_))
+            bits = 0
+            for c in self.index.classes:
+                if c.key[3][bi]:
+                    bits |= 1 << c.id
+            self._peer_bits[key] = bits  # type: ignore[index]
+        return bits
+
     def _ports_match(self, pi: int, direction: str, ri: int, dst_cid: int, port: int, proto: str) -> bool:
         rule = (self.policies[pi].ingress if direction == pol.INGRESS else self.policies[pi].egress)[ri]
         if not rule.ports:
@@ -177,22 +194,27 @@ class PolicyCache:
             for prof, bits in self.profile_bits.items():
                 if prof:
                     isolated |= bits
-            allowing: list[tuple[str, int]] = []
+            allowed = 0
             for pi, ri in self._egress_rules():
-                sel = self.selected_bits(pi)
+                sel = self.selected_bits(pi) & isolated & ~allowed
                 if not sel:
                     continue
                 if not (self.rule_sources(pi, pol.EGRESS, ri) >> dst_cid) & 1:
                     continue
                 if not self._ports_match(pi, pol.EGRESS, ri, dst_cid, port, proto):
                     continue
-                allowing.append((f"{self.policies[pi].key} egress[{ri}]", sel))
+                allowed |= sel
+            # The allowing rule depends on the client's own policies (listed in the row's
+            # notes); naming it here would give each client row its own verdict.
             groups = []
             free = self.index.all_bits & ~isolated
-            if free:
-                groups.append((free, Half(True, "client egress: " + NOT_ISOLATED)))
-            groups += _by_rules(isolated, allowing, "client egress allowed by ",
-                                "client egress: isolated (see the row's notes), no egress rule allows it")
+            for bits, half in ((free, Half(True, "client egress: " + NOT_ISOLATED)),
+                               (isolated & allowed, Half(True, "client egress: isolated, allowed by one of its "
+                                                               "egress rules (see the row's notes)")),
+                               (isolated & ~allowed, Half(False, "client egress: isolated (see the row's notes), "
+                                                                 "no egress rule allows it"))):
+                if bits:
+                    groups.append((bits, half))
             self._egress[key] = groups
         if within is None:
             return groups
