@@ -40,6 +40,7 @@ from typing import Any
 from . import matrix_eval as mev
 from . import policy as pol
 from . import proxy
+from .labels import map_selects
 from .pod_classes import ClassIndex, RowSpec, build_classes, iter_bits, pod_rows
 from .types import (
     CLUSTER_IP,
@@ -291,6 +292,7 @@ class _Engine:
         self._backends: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         self._sensitive: dict[str, bool] = {}
         self._views: dict[str, Snapshot] = {}
+        self._dns_bits: dict[int, int] = {}
         self.ip_pod: dict[str, Pod] = {}
         for p in snap.pods:  # policy.party_of_ip: a running pod's IP is that pod
             if p.finished:
@@ -336,6 +338,17 @@ class _Engine:
                 self._dns_sig[sig] = st
         self._dns[cid] = st
         return st
+
+    def dns_bits(self, within: int) -> int:
+        """The classes of `within` whose pods can resolve Service names."""
+        got = self._dns_bits.get(within)
+        if got is None:
+            got = 0
+            for cid in iter_bits(within):
+                if self.dns_state(cid)[0]:
+                    got |= 1 << cid
+            self._dns_bits[within] = got
+        return got
 
     def _dns_signature(self, cid: int) -> tuple[Any, ...]:
         """What policy.dns_access can depend on for this class: its resolver, its egress
@@ -402,9 +415,15 @@ class _Engine:
             return self.snap
         got = self._views.get(svc.key)
         if got is None:
-            got = dataclasses.replace(self.snap, services=(svc,))
+            # Endpoints read only the pods of the Service's namespace its selector picks
+            # (endpoints.selected_pods); give the view just those, so each trace does not scan
+            # the namespace. Sources are looked up through the shared pod_by_key.
+            chosen = tuple(p for p in self.snap.pods_by_namespace.get(svc.namespace, ())
+                           if map_selects(svc.selector, p.labels)) if svc.selector else ()
+            got = dataclasses.replace(self.snap, services=(svc,), pods=chosen)
             for name in _SHARED_CACHES:
                 got.__dict__[name] = getattr(self.snap, name)
+            got.__dict__["pods_by_namespace"] = {svc.namespace: chosen} if chosen else {}
             self._views[svc.key] = got
         return got
 
@@ -521,7 +540,7 @@ class _Engine:
         key = ("svc_backends", svc.key, sp.port, sp.protocol)
         got = self._backends.get(key)
         if got is None:
-            got = tuple(pol.service_backends(self.snap, svc, sp))
+            got = tuple(pol.service_backends(self.view("", svc), svc, sp))
             self._backends[key] = got
         return got
 
@@ -532,7 +551,7 @@ class _Engine:
         if got is None:
             from .endpoints import service_endpoints
 
-            got = service_endpoints(self.snap, svc)
+            got = service_endpoints(self.view("", svc), svc)
             self._backends[key] = got
         return got
 
@@ -619,30 +638,27 @@ def pod_matrix(snap: Snapshot, port: int | str, protocol: str = "TCP",
 
 
 def canonical(m: CompressedMatrix) -> CompressedMatrix:
-    """The same matrix with verdicts numbered in order of first use (row-major), so equal
-    matrices compare equal whatever order they were computed in."""
-    order: dict[int, int] = {}
-    verdicts: list[Verdict] = []
+    """The same matrix with verdicts numbered in order of first use (row-major, a row's
+    member overrides after the row), so equal matrices compare equal whatever order they
+    were computed in."""
+    def seq() -> Iterable[int]:
+        for r, row in enumerate(m.cells):
+            yield from row
+            for mem in sorted(m.member_cells.get(r, {})):
+                mo = m.member_cells[r][mem]
+                for c in sorted(mo):
+                    yield mo[c]
 
-    def idx(i: int) -> int:
-        j = order.get(i)
-        if j is None:
-            j = len(verdicts)
-            order[i] = j
-            verdicts.append(m.verdicts[i])
-        return j
-
+    order = {old: new for new, old in enumerate(dict.fromkeys(seq()))}
+    verdicts = [m.verdicts[old] for old in order]
     shared: dict[int, list[int]] = {}
     cells = []
-    for r, row in enumerate(m.cells):
-        new = shared.get(id(row))
-        if new is None:
-            new = [idx(i) for i in row]
-            shared[id(row)] = new
-        cells.append(new)
-        for mo in m.member_cells.get(r, {}).values():
-            for c in sorted(mo):
-                idx(mo[c])
+    for row in m.cells:
+        new_row = shared.get(id(row))
+        if new_row is None:
+            new_row = [order[i] for i in row]
+            shared[id(row)] = new_row
+        cells.append(new_row)
     members = {r: {mem: {c: order[i] for c, i in mo.items()} for mem, mo in v.items()}
                for r, v in m.member_cells.items()}
     return CompressedMatrix(m.kind, list(m.rows), list(m.columns), cells, verdicts, members,

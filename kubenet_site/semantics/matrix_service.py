@@ -62,7 +62,8 @@ def compute_service_matrix(snap: Snapshot, service_type: str, port: int | None, 
             class_nodes.setdefault(r.class_id, {}).setdefault(p.node_name, p)
 
     ing = _IngressParts(eng) if kind == "ingress" else None
-    class_cells: dict[int, list[int]] = {cid: [] for cid in iter_bits(block_bits)}
+    n_classes = len(eng.index.classes)
+    columns: list[list[int]] = []
     sensitive: dict[int, dict[tuple[int, str | None], int]] = {}
     for j, col in enumerate(cols):
         if ing is not None:
@@ -73,11 +74,14 @@ def compute_service_matrix(snap: Snapshot, service_type: str, port: int | None, 
                 for node, member in by_node.items():
                     per[(cid, node)] = eng.out.add(eng.pod_service_cell(cid, col, member))
             sensitive[j] = per
-            vec = {cid: -1 for cid in class_cells}
+            vec = [-1] * n_classes
         else:
             vec = _pod_column(eng, col, block_bits)
-        for cid, cells in class_cells.items():
-            cells.append(vec[cid])
+        columns.append(vec)
+    # One list per class (rows of a class share it), by transposing the column vectors.
+    class_cells: list[list[int]] = [list(t) for t in zip(*columns, strict=True)] if columns else \
+        [[] for _ in range(n_classes)]
+    del columns
 
     groups = _pod_row_groups(eng, pod_specs)
     rows: list[Group] = list(groups)
@@ -100,9 +104,10 @@ def compute_service_matrix(snap: Snapshot, service_type: str, port: int | None, 
                 member_cells.setdefault(r, {}).setdefault(m, {})[j] = i
         cells.append(row)
 
-    for n in node_rows:
+    node_columns = [_node_column(eng, col, node_rows, ing) for col in cols]
+    for i, n in enumerate(node_rows):
         rows.append(Group(f"node:{n.name}", f"node {n.name}", (n.name,), "node"))
-        cells.append([eng.out.add(_node_cell(eng, n, col, ing)) for col in cols])
+        cells.append([vec[i] for vec in node_columns])
     if with_external:
         rows.append(Group(EXTERNAL_ROW, "external client (198.51.100.7)", (), "external"))
         cells.append([eng.out.add(_external_cell(eng, col, ing)) for col in cols])
@@ -125,15 +130,12 @@ def _members_differ(eng: _Engine, idxs: dict[str, int]) -> Verdict:
 # --------------------------------------------------------------------------- pod rows
 
 
-def _pod_column(eng: _Engine, col: _Column, block_bits: int) -> dict[int, int]:
-    """Every class of the block -> verdict index, evaluating one class per part."""
-    out: dict[int, int] = {}
+def _pod_column(eng: _Engine, col: _Column, block_bits: int) -> list[int]:
+    """Verdict index per class (-1 outside the block), evaluating one class per part."""
     svc, sp = col.svc, col.sp
     assert svc is not None
-    dns_ok = 0
-    for cid in iter_bits(block_bits):
-        if eng.dns_state(cid)[0]:
-            dns_ok |= 1 << cid
+    dns_ok = eng.dns_bits(block_bits)
+    all_parts: list[int] = []
     for kind in ("pod", "host", "noip"):
         kb = block_bits & eng.kind_bits[kind]
         if not kb:
@@ -146,9 +148,21 @@ def _pod_column(eng: _Engine, col: _Column, block_bits: int) -> dict[int, int]:
             if rep_cid is not None:
                 for be in _column_backends(eng, col, rep_cid):
                     parts = _refine_for_backend(eng, parts, be, sp.protocol.upper(), kb)
-        for part in parts:
-            cid = mev.lowest(part)
-            idx = eng.out.add(eng.pod_service_cell(cid, col, eng.index.classes[cid].rep))
+        all_parts += parts
+    n = len(eng.index.classes)
+    if not all_parts:
+        return [-1] * n
+    # Fill the biggest part wholesale, then the rest bit by bit.
+    big = max(all_parts, key=int.bit_count)
+    idxs = []
+    for part in all_parts:
+        cid = mev.lowest(part)
+        idxs.append(eng.out.add(eng.pod_service_cell(cid, col, eng.index.classes[cid].rep)))
+    out = [idxs[all_parts.index(big)]] * n
+    for c in iter_bits(eng.index.all_bits & ~block_bits):
+        out[c] = -1
+    for part, idx in zip(all_parts, idxs, strict=True):
+        if part is not big:
             for c in iter_bits(part):
                 out[c] = idx
     return out
@@ -197,6 +211,39 @@ def _local_sig(eng: _Engine, svc: Service, node: Node) -> frozenset[str] | None:
     if svc.internal_traffic_policy != "Local" and not external_policy_local(svc):
         return None
     return frozenset(e.address for e in eng.endpoints_of(svc) if e.node_name == node.name)
+
+
+def _node_column(eng: _Engine, col: _Column, nodes: Sequence[Node], ing: _IngressParts | None) -> list[int]:
+    """One column's verdict index for each node row. Nodes differ only by what a Local
+    traffic policy makes them see, by the backends they host (own node) and by which
+    ipBlocks hold their address; each distinct combination is evaluated once."""
+    if not nodes:
+        return []
+    svc = col.svc
+    if ing is not None or svc is None or col.sp is None or svc.type == EXTERNAL_NAME or svc.headless:
+        return [eng.out.add(_node_cell(eng, n, col, ing)) for n in nodes]
+    local = svc.internal_traffic_policy == "Local" or external_policy_local(svc)
+    memo: dict[tuple[Any, ...], int] = {}
+    host_of: dict[str | None, str] = {}
+    if not local and svc.type != NODE_PORT:
+        # Same trace from every node: the backends are known once.
+        v0 = _node_cell(eng, nodes[0], col, None)
+        for addr in v0.details.get("backends", {}):
+            pod = eng.ip_pod.get(_split(addr)[0])
+            if pod is not None:
+                host_of[pod.node_name] = host_of.get(pod.node_name, "") + addr + " "
+    out = []
+    for n in nodes:
+        if local or svc.type == NODE_PORT:
+            out.append(eng.out.add(_node_cell(eng, n, col, None)))
+            continue
+        key = (eng.pc.index_bucket(mev.node_party(n)), host_of.get(n.name, ""))
+        idx = memo.get(key)
+        if idx is None:
+            idx = eng.out.add(_node_cell(eng, n, col, None))
+            memo[key] = idx
+        out.append(idx)
+    return out
 
 
 def _node_cell(eng: _Engine, node: Node, col: _Column, ing: _IngressParts | None) -> Verdict:
