@@ -127,12 +127,13 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or (
     CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else None
 )
 if CELERY_BROKER_URL.startswith("filesystem"):
-    for _sub in ("queue", "processed"):
+    for _sub in ("queue", "processed", "control"):
         (_CELERY_FS / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_CELERY_FS / "queue"),
         "data_folder_out": str(_CELERY_FS / "queue"),
         "processed_folder": str(_CELERY_FS / "processed"),
+        "control_folder": str(_CELERY_FS / "control"),  # broadcast (pidbox) exchanges
         "store_processed": False,
     }
 else:
