@@ -81,6 +81,32 @@ class Step:
         return dict(sorted(values.items()))
 
 
+def step_error(value: Any) -> str | None:
+    """The error of a step that could not be computed (its stored value is {"error": ...})."""
+    if isinstance(value, dict) and set(value) == {"error"}:
+        return str(value["error"])
+    return None
+
+
+def compute_step(step: Step, after_unit: Callable[[], None] | None = None,
+                 passthrough: tuple[type[BaseException], ...] = ()) -> tuple[Any, str]:
+    """(value, traceback text): the step's result, or {"error": ...} when the engine raised
+    (the other steps still run; the run then ends failed, naming the step)."""
+    values: dict[str, Any] = {}
+    try:
+        for unit in step.units:
+            values[unit.key] = unit.compute()
+            if after_unit is not None:
+                after_unit()
+        return step.assemble(values), ""
+    except passthrough:
+        raise
+    except Exception as exc:
+        import traceback
+
+        return {"error": f"{type(exc).__name__}: {exc}"}, traceback.format_exc()
+
+
 def _answer(fn: Callable[[Snapshot, dict], Any], snap: Snapshot, query: dict) -> Any:
     try:
         return _jsonable(fn(snap, query))

@@ -282,14 +282,21 @@ def work(run: CheckRun) -> None:
         if lay["blocks"] or _has_path(run.result, step.path):
             continue
         progress.begin(step.title)
-        values = {}
-        for unit in step.units:
-            values[unit.key] = unit.compute()
+        counted = 0
+
+        def after_unit() -> None:
+            nonlocal counted
             if delay:
                 time.sleep(delay)
+            counted += 1
             progress.advance()
+
+        value, trace = kinds.compute_step(step, after_unit, passthrough=(RunStopped, SoftTimeLimitExceeded))
+        if trace:
+            runs.append_log(run.pk, "error", f"step {step.key} failed: {value['error']}\n{trace}")
+            progress.advance(len(step.units) - counted)
         progress.flush()
-        store_step(run.pk, step.path, step.assemble(values))
+        store_step(run.pk, step.path, value)
     if sharded:
         progress.begin(runs.WAITING_FOR_BLOCKS)
     try_complete(run.pk)
@@ -311,16 +318,25 @@ def try_complete(run_id: int) -> bool:
             blocks = list(CheckRunBlock.objects.filter(run=run, step=lay["key"]).order_by("index"))
             if len(blocks) < lay["blocks"]:
                 return False
-            result = _set_path(result, path, kinds.merge_blocks([b.result for b in blocks]))
+            errors = [f"block {b.index + 1}/{b.count}: {kinds.step_error(b.result)}" for b in blocks
+                      if kinds.step_error(b.result)]
+            try:
+                value = {"error": "; ".join(errors)} if errors else kinds.merge_blocks([b.result for b in blocks])
+            except Exception as exc:
+                value = {"error": f"merging row blocks: {type(exc).__name__}: {exc}"}
+            result = _set_path(result, path, value)
         run.result = result
-        run.status = CheckRun.Status.SUCCEEDED
+        failed = [f"{lay['key']}: {kinds.step_error(_get_path(result, lay['path']))}" for lay in run.plan
+                  if kinds.step_error(_get_path(result, lay["path"]))]
+        run.status = CheckRun.Status.FAILED if failed else CheckRun.Status.SUCCEEDED
+        run.error = ("check steps failed (the other results are kept): " + "; ".join(failed)) if failed else ""
         run.finished = timezone.now()
         run.progress_done = run.progress_total
         run.step = ""
         workers = sorted({b.worker for b in CheckRunBlock.objects.filter(run=run)})
         note = f" ({CheckRunBlock.objects.filter(run=run).count()} row blocks on {len(workers)} processes)" \
             if workers else ""
-        run.log = [*run.log, runs.entry("info", f"succeeded{note}")]
+        run.log = [*run.log, runs.entry("error", run.error) if failed else runs.entry("info", f"succeeded{note}")]
         run.save()
     return True
 
@@ -339,7 +355,14 @@ def run_block(self, run_id: int, step_key: str, index: int, count: int) -> str:
             snap = snapshot_of(run)
             kind = step_key.split("/")[0]  # plan that kind only: a block needs one step
             step = next(s for s in kinds.plan(snap, [kind]) if s.key == step_key)
-            value = step.block(index, count)
+            try:
+                value = step.block(index, count)
+            except SoftTimeLimitExceeded:
+                raise
+            except Exception as exc:  # stored as the block's error; the step then fails
+                value = {"error": f"{type(exc).__name__}: {exc}"}
+                runs.append_log(run_id, "error", f"{step_key} block {index + 1}/{count} failed: {value['error']}"
+                                                 f"\n{traceback.format_exc()}")
             if unit_delay():
                 time.sleep(unit_delay())
         with transaction.atomic():

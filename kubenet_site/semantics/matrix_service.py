@@ -69,11 +69,7 @@ def compute_service_matrix(snap: Snapshot, service_type: str, port: int | None, 
         if ing is not None:
             vec = ing.pod_column(col, block_bits)
         elif eng.node_sensitive(col):
-            per: dict[tuple[int, str | None], int] = {}
-            for cid, by_node in class_nodes.items():
-                for node, member in by_node.items():
-                    per[(cid, node)] = eng.out.add(eng.pod_service_cell(cid, col, member))
-            sensitive[j] = per
+            sensitive[j] = _sensitive_column(eng, col, class_nodes)
             vec = [-1] * n_classes
         else:
             vec = _pod_column(eng, col, block_bits)
@@ -168,18 +164,66 @@ def _pod_column(eng: _Engine, col: _Column, block_bits: int) -> list[int]:
     return out
 
 
-def _column_backends(eng: _Engine, col: _Column, cid: int) -> Sequence[_Backend]:
-    """The backends a (non-node-dependent) column sends this kind of client to."""
+def _sensitive_column(eng: _Engine, col: _Column, class_nodes: dict[int, dict[str | None, Any]]
+                      ) -> dict[tuple[int, str | None], int]:
+    """A node-dependent column: (class, node) -> verdict index. Nodes are grouped by what
+    they change (the Service's local endpoints under internalTrafficPolicy Local; the node
+    itself when a backend is host-network), and each group is partitioned like a column."""
+    svc, sp = col.svc, col.sp
+    assert svc is not None and sp is not None
+    own_node = any(ep.pod_key and (p := eng.snap.pod(ep.pod_key)) is not None and p.host_network
+                   for ep in eng.svc_backends(svc, sp))
+    local = svc.internal_traffic_policy == "Local"
+
+    def sig(node: str | None) -> Any:
+        s1 = frozenset(e.address for e in eng.endpoints_of(svc) if e.node_name == node) if local else None
+        return (s1, node if own_node else None)
+
+    groups: dict[Any, dict[int, list[tuple[str | None, Any]]]] = {}
+    for cid, by_node in class_nodes.items():
+        for node, member in by_node.items():
+            groups.setdefault(sig(node), {}).setdefault(cid, []).append((node, member))
+    out: dict[tuple[int, str | None], int] = {}
+    dns_all = eng.dns_bits(eng.index.all_bits)
+    for members in groups.values():
+        bits = 0
+        for cid in members:
+            bits |= 1 << cid
+        parts: list[int] = []
+        for kind in ("pod", "host", "noip"):
+            kb = bits & eng.kind_bits[kind]
+            if not kb:
+                continue
+            kparts = mev.refine([kb], dns_all)
+            if kind == "host":
+                kparts = [1 << c for c in iter_bits(kb)]
+            elif kb & dns_all:
+                rep = mev.lowest(kb & dns_all)
+                for be in _column_backends(eng, col, rep, members[rep][0][1]):
+                    kparts = _refine_for_backend(eng, kparts, be, sp.protocol.upper(), kb)
+            parts += kparts
+        for part in parts:
+            cid = mev.lowest(part)
+            idx = eng.out.add(eng.pod_service_cell(cid, col, members[cid][0][1]))
+            for c in iter_bits(part):
+                for node, _m in members[c]:
+                    out[(c, node)] = idx
+    return out
+
+
+def _column_backends(eng: _Engine, col: _Column, cid: int, client: Any = None) -> Sequence[_Backend]:
+    """The backends the column sends this class's clients to (`client`: the member whose
+    node counts, for a node-dependent column)."""
     svc, sp = col.svc, col.sp
     assert svc is not None and sp is not None
     if svc.headless:
         eps = eng.svc_backends(svc, sp)
         dest = f"svc:{svc.key}:{sp.port}/{sp.protocol}"
         return eng.backends((dest, "headless"), [e.address for e in eps])
-    client = eng.index.classes[cid].rep
+    client = client if client is not None else eng.index.classes[cid].rep
     dest = f"svc:{svc.key}:{sp.port}/{sp.protocol}"
     pk = eng._proxy_kind(cid)
-    key = (dest, pk, client.node_name if pk == "host" else None)
+    key = (dest, pk, client.node_name if (pk == "host" or eng.node_sensitive(col)) else None)
     pv = eng.proxy(client.key, dest, key, [(client.key, "the client"),
                                            (f"node {client.node_name}", "the client's node")])
     if pv.outcome != "delivered":
