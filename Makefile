@@ -21,7 +21,7 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
-	$(PY) manage.py setup_local --demo demo/demo.yaml
+	$(PY) manage.py setup_local --demo demo/demo.yaml --url http://$(HOST):$(PORT)
 
 # Embedded mode: SQLite in var/ and Celery on the filesystem transport in var/celery, with
 # a worker started beside the development server (stopped with it).

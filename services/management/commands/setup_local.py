@@ -24,8 +24,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--demo", help="a manifest file to load as topology `demo` when it is absent")
         parser.add_argument("--username", default=os.environ.get("KUBENET_ADMIN_USER", "admin"))
+        parser.add_argument("--url", default="http://127.0.0.1:8000", help="where the app will be served")
 
-    def handle(self, *args, demo: str | None = None, username: str = "admin", **options):
+    def handle(self, *args, demo: str | None = None, username: str = "admin", url: str = "", **options):
         password = self.password()
         User = get_user_model()
         user, created = User.objects.get_or_create(username=username, defaults={"is_staff": True, "is_superuser": True})
@@ -38,8 +39,8 @@ class Command(BaseCommand):
         if demo and not topologies_for(team="default").filter(name="demo").exists():
             call_command("kubenet", "import", demo, "--topology", "demo", "--team", "default", stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(
-            f"Log in at http://127.0.0.1:8000/login/ as {username} with password {password}"
-            f" (admin pages: /admin/)."))
+            f"Log in at {url.rstrip('/')}/login/ as {username} with password {password}"
+            f" (admin pages: {url.rstrip('/')}/admin/)."))
 
     def password(self) -> str:
         if os.environ.get("KUBENET_ADMIN_PASSWORD"):
