@@ -143,12 +143,17 @@ class PolicyCache:
 
     def rule_sources(self, pi: int, direction: str, ri: int) -> int:
         """The classes a rule's peers match (every class when it has no peers)."""
-        rule = (self.policies[pi].ingress if direction == pol.INGRESS else self.policies[pi].egress)[ri]
-        if not rule.peers:
-            return self.index.all_bits
-        bits = 0
-        for qi in range(len(rule.peers)):
-            bits |= self.peer_bits(pi, direction, ri, qi)
+        key = ("rule", pi, direction, ri)
+        bits = self._peer_bits.get(key)  # type: ignore[call-overload]
+        if bits is None:
+            rule = (self.policies[pi].ingress if direction == pol.INGRESS else self.policies[pi].egress)[ri]
+            if not rule.peers:
+                bits = self.index.all_bits
+            else:
+                bits = 0
+                for qi in range(len(rule.peers)):
+                    bits |= self.peer_bits(pi, direction, ri, qi)
+            self._peer_bits[key] = bits  # type: ignore[index]
         return bits
 
     def _ip_block_bits(self, block: Any) -> int:

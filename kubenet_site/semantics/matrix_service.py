@@ -142,7 +142,7 @@ def _pod_column(eng: _Engine, col: _Column, block_bits: int) -> list[int]:
         elif svc.type != EXTERNAL_NAME and sp is not None:
             rep_cid = mev.lowest(kb & dns_ok) if kb & dns_ok else None
             if rep_cid is not None:
-                for be in _column_backends(eng, col, rep_cid):
+                for be in _distinct(_column_backends(eng, col, rep_cid)):
                     parts = _refine_for_backend(eng, parts, be, sp.protocol.upper(), kb)
         all_parts += parts
     n = len(eng.index.classes)
@@ -199,7 +199,7 @@ def _sensitive_column(eng: _Engine, col: _Column, class_nodes: dict[int, dict[st
                 kparts = [1 << c for c in iter_bits(kb)]
             elif kb & dns_all:
                 rep = mev.lowest(kb & dns_all)
-                for be in _column_backends(eng, col, rep, members[rep][0][1]):
+                for be in _distinct(_column_backends(eng, col, rep, members[rep][0][1])):
                     kparts = _refine_for_backend(eng, kparts, be, sp.protocol.upper(), kb)
             parts += kparts
         for part in parts:
@@ -230,6 +230,14 @@ def _column_backends(eng: _Engine, col: _Column, cid: int, client: Any = None) -
         return ()
     eps = tuple(pv.details.get("endpoints", ()))
     return eng.backends((dest, eps), eps)
+
+
+def _distinct(backends: Sequence[_Backend]) -> list[_Backend]:
+    """One backend per (class, port): the others split the clients the same way."""
+    seen: dict[tuple[int | None, int, str | None], _Backend] = {}
+    for be in backends:
+        seen.setdefault((be.cid, be.port, be.ip if be.cid is None else None), be)
+    return list(seen.values())
 
 
 def _refine_for_backend(eng: _Engine, parts: list[int], be: _Backend, proto: str, within: int) -> list[int]:
