@@ -65,3 +65,35 @@ def test_admin_shows_the_topology_with_import_and_export(live_server, page: Page
     with page.expect_download() as download:
         page.click("text=Export YAML")
     assert "kind: Namespace" in Path(download.value.path()).read_text()
+
+
+def test_admin_edit_writes_back_into_the_manifest_and_bumps_the_revision(live_server, page: Page, demo_user):
+    from services.models import Service, Topology
+
+    topology = Topology.objects.get(name="demo")
+    revision = topology.revision
+    svc = Service.objects.get(topology=topology, namespace="shop", name="api")
+    log_in(page, live_server.url)
+    page.goto(f"{live_server.url}/admin/services/service/{svc.pk}/change/")
+    page.select_option("select[name=external_traffic_policy]", "Local")
+    page.click("input[name=_save]")
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    svc.refresh_from_db()
+    assert svc.manifest["spec"]["externalTrafficPolicy"] == "Local"
+    assert svc.manifest["spec"]["ports"][0]["nodePort"] == 30080  # the rest untouched
+    topology.refresh_from_db()
+    assert topology.revision > revision
+
+
+def test_admin_refuses_an_edit_the_api_server_would_refuse(live_server, page: Page, demo_user):
+    from services.models import Service
+
+    svc = Service.objects.get(namespace="shop", name="frontend")
+    log_in(page, live_server.url)
+    page.goto(f"{live_server.url}/admin/services/service/{svc.pk}/change/")
+    page.fill("input[name=cluster_ip]", "192.168.7.7")
+    page.click("input[name=_save]")
+    expect(page.locator(".errornote")).to_be_visible()
+    expect(page.locator(".errorlist").first).to_contain_text("spec.clusterIP")
+    svc.refresh_from_db()
+    assert svc.manifest["spec"]["clusterIP"] == "10.96.10.10"
