@@ -32,6 +32,7 @@ members per outcome; `expand_row` gives each member's exact verdicts.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -293,6 +294,8 @@ class _Engine:
         self._sensitive: dict[str, bool] = {}
         self._views: dict[str, Snapshot] = {}
         self._dns_bits: dict[int, int] = {}
+        self._lines: dict[tuple[Any, ...], tuple[str, str]] = {}
+        self._pp: dict[tuple[Any, ...], tuple[str, str]] = {}
         self.ip_pod: dict[str, Pod] = {}
         for p in snap.pods:  # policy.party_of_ip: a running pod's IP is that pod
             if p.finished:
@@ -456,8 +459,13 @@ class _Engine:
         if dparty.kind == pol.NODE and sparty.kind == pol.POD and client_node is not None \
                 and client_node == be.pod.node_name:
             return pol.ALLOWED, "traffic between a pod and its own node is always allowed"
-        ans = pc.pod_to_pod(cid, be.cid, be.port, proto)
-        return ans.outcome, ans.text
+        key = (cid, be.cid, be.port, proto)
+        got = self._pp.get(key)
+        if got is None:
+            ans = pc.pod_to_pod(cid, be.cid, be.port, proto)
+            got = (ans.outcome, ans.text)
+            self._pp[key] = got
+        return got
 
     def judge_backends(self, cid: int, client_node: str | None, backends: Sequence[_Backend],
                        proto: str) -> tuple[str, list[str], dict[str, str]]:
@@ -638,18 +646,16 @@ def pod_matrix(snap: Snapshot, port: int | str, protocol: str = "TCP",
 
 
 def canonical(m: CompressedMatrix) -> CompressedMatrix:
-    """The same matrix with verdicts numbered in order of first use (row-major, a row's
-    member overrides after the row), so equal matrices compare equal whatever order they
-    were computed in."""
-    def seq() -> Iterable[int]:
-        for r, row in enumerate(m.cells):
-            yield from row
-            for mem in sorted(m.member_cells.get(r, {})):
-                mo = m.member_cells[r][mem]
-                for c in sorted(mo):
-                    yield mo[c]
-
-    order = {old: new for new, old in enumerate(dict.fromkeys(seq()))}
+    """The same matrix with verdicts numbered in order of first use (row-major cells, then
+    the member overrides by row, member and column), so equal matrices compare equal
+    whatever order they were computed in."""
+    first = dict.fromkeys(itertools.chain.from_iterable(m.cells))
+    for r in sorted(m.member_cells):
+        for mem in sorted(m.member_cells[r]):
+            mo = m.member_cells[r][mem]
+            for c in sorted(mo):
+                first.setdefault(mo[c])
+    order = {old: new for new, old in enumerate(first)}
     verdicts = [m.verdicts[old] for old in order]
     shared: dict[int, list[int]] = {}
     cells = []

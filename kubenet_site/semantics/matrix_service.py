@@ -79,6 +79,13 @@ def compute_service_matrix(snap: Snapshot, service_type: str, port: int | None, 
         [[] for _ in range(n_classes)]
     del columns
 
+    # Classes whose members all get one verdict in a node-dependent column.
+    uniform: dict[int, dict[int, int]] = {}
+    for j, per in sensitive.items():
+        seen: dict[int, set[int]] = {}
+        for (cid, _node), i in per.items():
+            seen.setdefault(cid, set()).add(i)
+        uniform[j] = {cid: next(iter(v)) for cid, v in seen.items() if len(v) == 1}
     groups = _pod_row_groups(eng, pod_specs)
     rows: list[Group] = list(groups)
     cells: list[list[int]] = []
@@ -90,6 +97,10 @@ def compute_service_matrix(snap: Snapshot, service_type: str, port: int | None, 
             continue
         row = list(base)
         for j, per in sensitive.items():
+            same = uniform[j].get(spec.class_id)
+            if same is not None:
+                row[j] = same
+                continue
             idxs = {p.key: per[(spec.class_id, p.node_name)] for p in spec.members}
             distinct = set(idxs.values())
             if len(distinct) == 1:
@@ -335,11 +346,18 @@ def _node_cell(eng: _Engine, node: Node, col: _Column, ing: _IngressParts | None
     if cached is not None:
         return cached
     outs, lines, results = [], [], {}
+    bucket = eng.pc.index_bucket(party)
     for be in backends:
-        o, text = _from_party(eng, party, be, sp.protocol.upper(), "the node")
-        outs.append(o)
-        results[be.addr] = o
-        lines.append(f"backend {be.addr}{f' ({be.pod.key})' if be.pod else ''}: {o}: {text}")
+        own = be.pod is not None and be.pod.node_name == node.name
+        lk = ("nodeline", be.addr, sp.protocol, bucket, own)
+        got = eng._lines.get(lk)
+        if got is None:
+            o, text = _from_party(eng, party, be, sp.protocol.upper(), "the node")
+            got = (o, f"backend {be.addr}{f' ({be.pod.key})' if be.pod else ''}: {o}: {text}")
+            eng._lines[lk] = got
+        outs.append(got[0])
+        results[be.addr] = got[0]
+        lines.append(got[1])
     v = Verdict(_aggregate(outs), (f"node {how}",) + pv.trace + tuple(lines), {"backends": results})
     eng._proxy[key] = v
     return v

@@ -33,6 +33,7 @@ several classes becomes several rows, labelled `ns/name (k of n pods)`.
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -128,10 +129,17 @@ class ClassIndex:
 
 def iter_bits(bits: int) -> Iterator[int]:
     """The indices of the set bits, lowest first."""
+    if bits.bit_count() > 48:  # scanning the binary string is faster for dense sets
+        digits = bin(bits)[:1:-1]
+        yield from (m.start() for m in _ONE.finditer(digits))
+        return
     while bits:
         low = bits & -bits
         yield low.bit_length() - 1
         bits ^= low
+
+
+_ONE = re.compile("1")
 
 
 def _policy_selectors(p: NetworkPolicy) -> Iterator[tuple[LabelSelector | None, LabelSelector | None]]:
