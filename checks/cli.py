@@ -16,6 +16,8 @@ from kubenet_site.semantics.manifests import ManifestError
 from services.models import Team
 from services.queries import TopologyNotFound, get_topology, topologies_for
 
+from .check_command import CheckUsageError, cmd_check  # noqa: F401  (the `check` subcommand)
+from .matrix_command import cmd_matrix  # noqa: F401  (the `matrix` subcommand)
 from .operations import (
     ImportRefused,
     create_topology,

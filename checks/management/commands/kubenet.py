@@ -35,6 +35,26 @@ class Command(BaseCommand):
         g.add_argument("--topology", required=True)
         g.add_argument("--team")
 
+        c = sub.add_parser("check", help="every diagnostic and broken connectivity assertion; exit 1 at the "
+                                         "--fail-on threshold (PATH mode needs no database)")
+        c.add_argument("paths", nargs="*", metavar="PATH",
+                       help="manifest files or directories (*.yaml, *.yml, *.json, recursively); - is stdin")
+        c.add_argument("--topology", help="check a stored topology instead of files")
+        c.add_argument("--team")
+        c.add_argument("--format", default="text", choices=["text", "json", "junit"])
+        c.add_argument("--fail-on", dest="fail_on", default="error", choices=["error", "warning", "never"])
+
+        m = sub.add_parser("matrix", help="a compressed reachability matrix as a table (or its JSON form)")
+        m.add_argument("paths", nargs="*", metavar="PATH", help="manifest files or directories, instead of --topology")
+        m.add_argument("--topology")
+        m.add_argument("--team")
+        m.add_argument("--type", required=True,
+                       choices=["clusterip", "nodeport", "loadbalancer", "externalname", "ingress", "pods"])
+        m.add_argument("--port", help="only this Service port (for --type pods: the port, a number or a name; "
+                                      "required)")
+        m.add_argument("--protocol", help="only this protocol (default: every protocol; TCP for --type pods)")
+        m.add_argument("--format", default="text", choices=["text", "json"])
+
         r = sub.add_parser("run", help="start a check run on the workers (--wait: follow it to the end)")
         r.add_argument("--topology", required=True)
         r.add_argument("--team")
@@ -51,7 +71,7 @@ class Command(BaseCommand):
         try:
             args_only = {k: v for k, v in options.items() if k not in ("stdout", "stderr")}
             code = handler(self.stdout, self.stderr, **args_only)
-        except (cli.UsageError, cli.RunError) as exc:
+        except (cli.UsageError, cli.RunError, cli.CheckUsageError) as exc:
             raise CommandError(str(exc), returncode=exc.code) from exc
         if code:
             raise SystemExit(code)
