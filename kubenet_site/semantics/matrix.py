@@ -511,9 +511,8 @@ class _Engine:
             return Verdict(BLOCKED, ("DNS: the client cannot resolve Service names (see the row's notes)",),
                            {"hop": "dns"})
         dest = f"svc:{svc.key}:{sp.port}/{sp.protocol}"
-        pk = self._proxy_kind(cid)
         sensitive = self.node_sensitive(col)
-        key = (dest, pk, client.node_name if (sensitive or pk == "host") else None)
+        key = self.proxy_key(dest, svc, cid, client, sensitive)
         repl = [(client.key, "the client"), (f"node {client.node_name}", "the client's node")]
         pv = self.proxy(client.key, dest, key, repl)
         plines = pv.trace
@@ -536,6 +535,23 @@ class _Engine:
         outcome, lines, results = self.judge_backends(cid, node, backends, proto)
         details: dict[str, Any] = {"backends": results}
         return Verdict(outcome, tuple(head + lines), details)
+
+    def proxy_key(self, dest: str, svc: Service, cid: int, client: Pod, sensitive: bool) -> tuple[Any, ...]:
+        """What a pod client's trace to `dest` depends on: its kind (pod, hostNetwork, no IP),
+        its node when the column is node-dependent or it is hostNetwork, and whether it is
+        itself a backend (hairpin traffic is masqueraded: proxy_paths._deliver)."""
+        pk = self._proxy_kind(cid)
+        ips = self._endpoint_ips(svc)
+        hairpin = cid if any(ip in ips for ip in client.pod_ips) else None
+        return (dest, pk, client.node_name if (sensitive or pk == "host") else None, hairpin)
+
+    def _endpoint_ips(self, svc: Service) -> frozenset[str]:
+        key = ("ips", svc.key)
+        got = self._backends.get(key)
+        if got is None:
+            got = frozenset(e.ip for e in self.endpoints_of(svc))  # type: ignore[assignment]
+            self._backends[key] = got  # type: ignore[assignment]
+        return got  # type: ignore[return-value]
 
     def _proxy_kind(self, cid: int) -> str:
         for k, bits in self.kind_bits.items():

@@ -233,8 +233,7 @@ def _column_backends(eng: _Engine, col: _Column, cid: int, client: Any = None) -
         return eng.backends((dest, "headless"), [e.address for e in eps])
     client = client if client is not None else eng.index.classes[cid].rep
     dest = f"svc:{svc.key}:{sp.port}/{sp.protocol}"
-    pk = eng._proxy_kind(cid)
-    key = (dest, pk, client.node_name if (pk == "host" or eng.node_sensitive(col)) else None)
+    key = eng.proxy_key(dest, svc, cid, client, eng.node_sensitive(col))
     pv = eng.proxy(client.key, dest, key, [(client.key, "the client"),
                                            (f"node {client.node_name}", "the client's node")])
     if pv.outcome != "delivered":
@@ -334,7 +333,8 @@ def _node_cell(eng: _Engine, node: Node, col: _Column, ing: _IngressParts | None
     # Only the phrases naming the node as the client: endpoint lists name backends' nodes.
     repl = [(f"node {node.name} {ip}", "this node <its IP>") for ip in node.ips]
     repl += [(f"node {node.name}", "this node")]
-    pv = eng.proxy(f"node:{node.name}", dest, ("node", generic, sig), repl, svc)
+    hairpin = node.name if set(node.ips) & eng._endpoint_ips(svc) else None  # a host-network backend
+    pv = eng.proxy(f"node:{node.name}", dest, ("node", generic, sig, hairpin), repl, svc)
     if pv.outcome != "delivered":
         return Verdict(BLOCKED if pv.outcome != NOT_PROXIED else NOT_PROXIED,
                        (f"node {how}",) + pv.trace, {"hop": "kube-proxy", "proxy": pv.outcome})
@@ -540,23 +540,23 @@ class _IngressParts:
         return Verdict(outcome, (f"{what} -> the ingress controller: {first.outcome}",) + first.trace + lines2,
                        {"toController": first.outcome, "toBackend": o2})
 
-    def pod_column(self, col: _Column, block_bits: int) -> dict[int, int]:
+    def pod_column(self, col: _Column, block_bits: int) -> list[int]:
         _v, _pods, sport, _cls = self._controller(col)
         eng = self.eng
         if sport is None:
             o2, lines2 = self._to_backend(col)
             idx = eng.out.add(Verdict(o2, ("the controller has no Service in the topology: only the routing "
                                            "and the controller -> backend leg are checked",) + lines2, {}))
-            return dict.fromkeys(iter_bits(block_bits), idx)
+            return [idx if (block_bits >> c) & 1 else -1 for c in range(len(eng.index.classes))]
         vec = _pod_column(eng, sport, block_bits)
-        out: dict[int, int] = {}
-        memo: dict[int, int] = {}
-        for cid, i in vec.items():
+        out: list[int] = []
+        memo: dict[int, int] = {-1: -1}
+        for i in vec:
             j = memo.get(i)
             if j is None:
                 j = eng.out.add(self._combine(eng.out.verdicts[i], col, "client"))
                 memo[i] = j
-            out[cid] = j
+            out.append(j)
         return out
 
     def node_cell(self, node: Node, col: _Column) -> Verdict:

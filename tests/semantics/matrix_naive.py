@@ -5,7 +5,15 @@ class-based matrices are checked against. Slow on purpose: no classes, no caches
 from __future__ import annotations
 
 from kubenet_site.semantics import policy, proxy
-from kubenet_site.semantics.types import EXTERNAL_NAME, LOAD_BALANCER, NODE_PORT, Pod, Service, ServicePort, Snapshot
+from kubenet_site.semantics.types import (
+    EXTERNAL_NAME,
+    LOAD_BALANCER,
+    NODE_PORT,
+    Pod,
+    Service,
+    ServicePort,
+    Snapshot,
+)
 
 REACHABLE, BLOCKED, PARTIAL = "reachable", "blocked", "partial"
 
