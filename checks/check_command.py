@@ -338,7 +338,7 @@ def matches(expected: Any, actual: Any) -> bool:
             remaining.pop(hit)
         return True
     if isinstance(expected, bool) or isinstance(actual, bool):
-        return expected is actual or expected == actual
+        return isinstance(expected, bool) and isinstance(actual, bool) and expected is actual
     if expected == actual:
         return True
     if isinstance(expected, int | float | str) and isinstance(actual, int | float | str):
