@@ -138,8 +138,10 @@ def render_text(m: Any, kind: str, port: Any = None, protocol: str | None = None
         lines.append("")
         lines.append("rows:")
         for g in noted:
-            members = f" ({len(g.members)} members: {', '.join(g.members[:5])}" + \
-                (", ..." if len(g.members) > 5 else "") + ")" if g.members else ""
+            members = ""
+            if g.members and g.kind == "pods":
+                more = ", ..." if len(g.members) > 5 else ""
+                members = f" ({len(g.members)} pod{'s' if len(g.members) != 1 else ''}: {', '.join(g.members[:5])}{more})"
             lines.append(f"  {g.label}{members}")
             lines += [f"      {n}" for n in g.notes]
     if m.member_cells:
