@@ -318,3 +318,16 @@ def test_an_unknown_topology_is_a_usage_error():
     with pytest.raises(check_command.CheckUsageError) as err:
         cli.cmd_check(io.StringIO(), io.StringIO(), topology="nope")
     assert err.value.code == 2 and 'topology "nope" not found' in str(err.value)
+
+
+def test_the_documented_assertions_hold_over_the_demo(tmp_path):
+    """docs/assertions.md and the README show assertions over the demo: they must pass."""
+    import re
+
+    blocks = [b for doc in ("docs/assertions.md", "README.md")
+              for b in re.findall(r"```yaml\n(.*?)```", (ROOT / doc).read_text(), re.S) if "kubenet.io/" in b]
+    assert len(blocks) >= 3
+    code, out = check_json(tree(tmp_path, {"a.yaml": "---\n".join(blocks)}))
+    assert len(out["assertions"]) >= 5
+    assert [a for a in out["assertions"] if not a["passed"]] == []
+    assert code == 0
