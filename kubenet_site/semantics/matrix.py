@@ -469,14 +469,17 @@ class _Engine:
 
     def judge_backends(self, cid: int, client_node: str | None, backends: Sequence[_Backend],
                        proto: str) -> tuple[str, list[str], dict[str, str]]:
-        size = len(self.index.classes[cid].members)
+        # Every pod of a class is a backend when one is (the class key holds what endpoints
+        # depend on), so each client pod is one of the `own` backends of its class: it reaches
+        # itself (policy.connect's self rule); the other `own - 1` are judged by policy.
+        own = sum(1 for be in backends if be.cid == cid)
         lines: list[str] = []
         results: dict[str, str] = {}
         outs: list[str] = []
         for be in backends:
             who = f" ({be.pod.key})" if be.pod else ""
             if be.cid == cid:
-                if size == 1:
+                if own == 1:
                     results[be.addr] = pol.ALLOWED
                     outs.append(pol.ALLOWED)
                     lines.append(f"backend {be.addr}{who}: allowed: the client itself (a pod never blocks "
