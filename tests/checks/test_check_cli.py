@@ -331,3 +331,34 @@ def test_the_documented_assertions_hold_over_the_demo(tmp_path):
     assert len(out["assertions"]) >= 5
     assert [a for a in out["assertions"] if not a["passed"]] == []
     assert code == 0
+
+
+SHADOWED = """\
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: shop-copy, namespace: shop}
+spec:
+  ingressClassName: nginx
+  rules:
+  - host: shop.example.com
+    http:
+      paths:
+      - {path: /api, pathType: Prefix, backend: {service: {name: api, port: {number: 80}}}}
+"""
+
+
+def test_ingress_conflicts_are_findings_too(tmp_path):
+    root = tree(tmp_path, {"ing.yaml": SHADOWED})
+    code, out = check_json(root, fail_on="warning")
+    [conflict] = [f for f in out["findings"] if f["code"] == "ingress-path-conflict"]
+    assert (conflict["severity"], conflict["object"], conflict["source"]) == (
+        "warning", "Ingress/shop/shop-copy", str(root / "ing.yaml"))
+    assert code == 1
+
+
+def test_stdin(monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO(DEMO.read_text() + "---\n" + PASSING))
+    code, out = check_json("-")
+    assert code == 0
+    n = len(DEMO.read_text().split("\n---\n")) + 1
+    assert out["assertions"][0]["source"] == f"<stdin>, document {n}"
