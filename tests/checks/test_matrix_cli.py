@@ -127,3 +127,20 @@ def test_a_stored_topology_gives_the_same_matrices(snap, kind, extra, engine):
     got = json.loads(run("json", kind, extra, topology="demo"))
     assert got == expected_dict(engine(snap))
     check_text(run("text", kind, extra, topology="demo"), engine(snap))
+
+
+def test_rows_whose_members_differ_are_starred_and_listed():
+    from kubenet_site.semantics.types import Verdict
+
+    m = matrix.CompressedMatrix(
+        kind="clusterip",
+        rows=[matrix.Group("shop/web", "shop/web", ("shop/web-1", "shop/web-2"))],
+        columns=[matrix.Group("svc:shop/api:80/TCP", "shop/api:80/TCP", ("shop/api",), "service")],
+        cells=[[0]],
+        verdicts=[Verdict("partial", ("the row's pods differ",), {}), Verdict("reachable", ("ok",), {}),
+                  Verdict("blocked", ("no",), {})],
+        member_cells={0: {"shop/web-1": {0: 1}, "shop/web-2": {0: 2}}})
+    lines = matrix_command.render_text(m, "clusterip").splitlines()
+    assert "shop/web  ~1*" in lines
+    assert "  shop/web: shop/web-1: A .2" in lines and "  shop/web: shop/web-2: A X3" in lines
+    assert "  3. X blocked" in lines
