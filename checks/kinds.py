@@ -9,6 +9,7 @@ into row blocks that run on several workers and are merged (`matrix.merge_blocks
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,6 +37,16 @@ KINDS: dict[str, str] = {
 }
 SERVICE_TYPES = (CLUSTER_IP, NODE_PORT, LOAD_BALANCER, EXTERNAL_NAME)
 MATRIX_KINDS = ("routing", "ingress", "policy")
+
+
+# Matrices of topologies with at least this many pods are split into row blocks by default.
+SHARD_PODS = int(os.environ.get("KUBENET_SHARD_PODS", "2000"))
+MAX_AUTO_SHARDS = 16
+
+
+def auto_shards(snap: Snapshot) -> int:
+    """Row blocks per matrix when the run did not say: one per SHARD_PODS pods, at most 16."""
+    return max(1, min(MAX_AUTO_SHARDS, len(snap.pods) // SHARD_PODS))
 
 
 class UnknownCheck(ValueError):

@@ -85,7 +85,7 @@ def as_json(run: CheckRun) -> dict[str, Any]:
 
 
 def cmd_run(stdout: IO, stderr: IO, *, topology: str, team: str | None = None, checks: str | None = None,
-            wait: bool = False, shards: int = 1, timeout: float | None = None, json_output: bool = False,
+            wait: bool = False, shards: int | None = None, timeout: float | None = None, json_output: bool = False,
             **_: Any) -> int:
     try:
         top = get_topology(topology, team=team)

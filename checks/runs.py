@@ -70,9 +70,10 @@ def this_process() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def start_run(topology: Topology, kinds: list[str] | str | None = None, *, shards: int = 1,
+def start_run(topology: Topology, kinds: list[str] | str | None = None, *, shards: int | None = None,
               user: Any = None) -> CheckRun:
-    """Create a run pinned to the topology's current revision and enqueue it.
+    """Create a run pinned to the topology's current revision and enqueue it. `shards`: row
+    blocks per matrix (None: kinds.auto_shards decides from the topology's size).
 
     Raises BrokerUnavailable (nothing was created) or kinds.UnknownCheck."""
     from .tasks import run_checks
@@ -81,7 +82,7 @@ def start_run(topology: Topology, kinds: list[str] | str | None = None, *, shard
     with transaction.atomic():
         top = Topology.objects.select_for_update().get(pk=topology.pk)  # imports wait: one revision
         run = CheckRun.objects.create(
-            topology=top, revision=top.revision, checks=checks, options={"shards": max(1, int(shards))},
+            topology=top, revision=top.revision, checks=checks, options={"shards": "auto" if shards is None else max(1, int(shards))},
             input={"cluster": top.cluster_document(), "manifests": topology_manifests(top)},
             requested_by=user if getattr(user, "is_authenticated", False) else None,
             log=[entry("info", f"queued: {', '.join(checks)} on revision {top.revision}")],

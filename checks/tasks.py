@@ -242,7 +242,8 @@ def work(run: CheckRun) -> None:
     progress.begin("building the snapshot")
     snap = snapshot_of(run)
     steps = kinds.plan(snap, list(run.checks))
-    shards = max(1, int(run.options.get("shards") or 1))
+    wanted = run.options.get("shards")
+    shards = kinds.auto_shards(snap) if wanted in (None, "auto") else max(1, int(wanted))
     stored_blocks = {}
     for b in CheckRunBlock.objects.filter(run=run).values_list("step", flat=True):
         stored_blocks[b] = stored_blocks.get(b, 0) + 1

@@ -27,6 +27,7 @@ from checks import kinds, runs, tasks
 from checks.dispatch import enqueue
 from checks.models import CheckRun, CheckRunBlock
 from checks.run_command import describe
+from checks.snapshot import topology_manifests
 from services.models import Topology
 
 from .conftest import ROOT, WorkerProcess, worker_env
@@ -356,3 +357,11 @@ def test_a_step_the_engine_cannot_compute_is_recorded_and_the_others_still_run()
     assert value == {"error": "ZeroDivisionError: division by zero"} and "Traceback" in trace
     assert kinds.step_error(value) == "ZeroDivisionError: division by zero"
     assert kinds.step_error({"x": 1}) is None
+
+
+def test_large_topologies_are_sharded_by_default(demo, monkeypatch):
+    snap = tasks.snapshot_of(CheckRun(input={"cluster": demo.cluster_document(),
+                                             "manifests": topology_manifests(demo)}))
+    assert kinds.auto_shards(snap) == 1
+    monkeypatch.setattr(kinds, "SHARD_PODS", 4)
+    assert kinds.auto_shards(snap) == len(snap.pods) // 4 >= 2

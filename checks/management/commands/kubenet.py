@@ -61,7 +61,8 @@ class Command(BaseCommand):
         r.add_argument("--checks", help="comma-separated kinds: endpoints,dns,env,routing,ingress,policy,"
                                         "diagnostics (default: all)")
         r.add_argument("--wait", action="store_true", help="follow with a progress bar; exit 1 if it fails")
-        r.add_argument("--shards", type=int, default=1, help="row blocks per matrix, run across workers")
+        r.add_argument("--shards", type=int, help="row blocks per matrix, run across workers "
+                                                  "(default: 1, or more for large topologies)")
         r.add_argument("--timeout", type=float, help="with --wait: give up after this many seconds")
         r.add_argument("--json", dest="json_output", action="store_true",
                        help="with --wait: the finished run as JSON on stdout")
