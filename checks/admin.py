@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponse
@@ -13,8 +11,8 @@ from django.urls import path
 from kubenet_site.semantics.manifests import ManifestError
 from services.models import Topology
 
-from . import runs
-from .models import CheckRun, CheckRunBlock
+from . import kinds, runs
+from .models import CheckRun, CheckRunBlock, CheckRunStep
 from .operations import ImportRefused, export_topology, import_manifests
 
 
@@ -83,6 +81,21 @@ class TopologyAdmin(admin.ModelAdmin):
         return response
 
 
+class CheckRunStepInline(admin.TabularInline):
+    model = CheckRunStep
+    fields = ("key", "outcome", "worker", "finished")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="outcome")
+    def outcome(self, step: CheckRunStep) -> str:
+        return kinds.step_error(step.value) or "ok"
+
+
 class CheckRunBlockInline(admin.TabularInline):
     model = CheckRunBlock
     fields = ("step", "index", "count", "worker", "finished")
@@ -104,7 +117,7 @@ class CheckRunAdmin(admin.ModelAdmin):
                        "requested_by", "error", "log_text", "result_json")
     exclude = ("input", "result", "log", "plan", "progress_done", "progress_total")
     actions = ["cancel"]
-    inlines = [CheckRunBlockInline]
+    inlines = [CheckRunStepInline, CheckRunBlockInline]
 
     def has_add_permission(self, request) -> bool:
         return False  # runs start from a topology (the admin action) or the CLI
@@ -125,10 +138,8 @@ class CheckRunAdmin(admin.ModelAdmin):
     def result_json(self, run: CheckRun):
         from django.utils.html import format_html
 
-        text = json.dumps(run.result, indent=2)
-        if len(text) > 200_000:
-            text = text[:200_000] + "\n... (truncated)"
-        return format_html("<pre style=\"max-height:40em;overflow:auto\">{}</pre>", text)
+        text = "\n".join(f"{k}: {v}" for k, v in run.result.get("summary") or [])
+        return format_html("<pre>{}</pre>", text or "(no result yet)")
 
     def changelist_view(self, request, extra_context=None):
         runs.reap()  # a read heals: runs whose worker vanished are re-enqueued or failed

@@ -273,38 +273,33 @@ def plan(snap: Snapshot, kinds: list[str]) -> list[Step]:
     return steps
 
 
-def summarize(result: dict[str, Any]) -> dict[str, Any]:
-    """A few counts for people: what each kind found."""
+def summarize_step(key: str, value: Any) -> dict[str, Any]:
+    """A few counts for people: what one step found (kept on the run as its `result`)."""
+    error = step_error(value)
+    if error:
+        return {f"{key} failed": error}
+    kind = key.split("/")[0]
     out: dict[str, Any] = {}
-    if "endpoints" in result:
-        eps = result["endpoints"]
-        out["services"] = len(eps)
+    if kind == "endpoints":
+        out["services"] = len(value)
         out["services without ready endpoints"] = sum(
-            1 for v in eps.values() if not any(p.get("ready") for p in (v.get("ports") or {}).values()))
-    if "dns" in result:
-        names = [n for c in result["dns"].values() for n in c["names"].values()]
+            1 for v in value.values() if not any(p.get("ready") for p in (v.get("ports") or {}).values()))
+    elif kind == "dns":
+        names = [n for c in value.values() for n in c["names"].values()]
         out["DNS lookups"] = len(names)
-        out["DNS lookups without an answer"] = sum(1 for n in names if n.get("rcode") != "NOERROR" or not n.get("answers"))
-    if "env" in result:
-        out["pods"] = len(result["env"])
-    routing = result.get("routing") or {}
-    matrices = [(f"routing {t}", routing[t]) for t in SERVICE_TYPES if t in routing]
-    matrices += [("ingress", result["ingress"])] if "ingress" in result else []
-    policy_ = result.get("policy") or {}
-    matrices += [(f"policy {p}", policy_[p]) for p in sorted(
-        policy_, key=lambda k: (k.partition("/")[2], int(k.partition("/")[0]) if k[:1].isdigit() else 0))]
-    for name, m in matrices:
-        if isinstance(m, dict) and "cells" in m:
-            counts: dict[str, int] = {}
-            for row in m["cells"]:
-                for i in row:
-                    outcome = m["verdicts"][str(i)]["outcome"]
-                    counts[outcome] = counts.get(outcome, 0) + 1
-            out[f"{name} cells"] = ", ".join(f"{n} {o}" for o, n in sorted(counts.items())) or "none"
-        elif isinstance(m, dict) and "error" in m:
-            out[name] = m["error"]
-    if "diagnostics" in result:
-        for d in result["diagnostics"]:
-            key = f"diagnostics ({d.get('severity')})"
-            out[key] = out.get(key, 0) + 1
+        out["DNS lookups without an answer"] = sum(
+            1 for n in names if n.get("rcode") != "NOERROR" or not n.get("answers"))
+    elif kind == "env":
+        out["pods"] = len(value)
+    elif kind in MATRIX_KINDS and isinstance(value, dict) and "cells" in value:
+        counts: dict[str, int] = {}
+        for row in value["cells"]:
+            for i in row:
+                outcome = value["verdicts"][str(i)]["outcome"]
+                counts[outcome] = counts.get(outcome, 0) + 1
+        out[f"{key.replace('/', ' ', 1)} cells"] = ", ".join(f"{n} {o}" for o, n in sorted(counts.items()))
+    elif kind == "diagnostics":
+        for d in value:
+            name = f"diagnostics ({d.get('severity')})"
+            out[name] = out.get(name, 0) + 1
     return out

@@ -45,7 +45,7 @@ class CheckRun(models.Model):
     worker = models.CharField(max_length=255, blank=True, help_text="host:pid of the last process on it.")
     task_id = models.CharField(max_length=64, blank=True)
     result = models.JSONField(default=dict, blank=True,
-                              help_text="Per check kind; kinds appear as they complete.")
+                              help_text="What the run found, in counts; each step's full result is a CheckRunStep.")
     log = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -75,6 +75,37 @@ class CheckRun(models.Model):
 
     def progress_text(self) -> str:
         return f"{self.progress_done}/{self.progress_total}" if self.progress_total else "-"
+
+    def results(self) -> dict:
+        """Every stored step's result under its kind (`routing/ClusterIP` -> {"routing":
+        {"ClusterIP": ...}}, `policy/80/TCP` -> {"policy": {"80/TCP": ...}}). Large: for one
+        kind, filter `steps` instead."""
+        out: dict = {}
+        for key, value in self.steps.order_by("pk").values_list("key", "value"):
+            kind, _, rest = key.partition("/")
+            if rest:
+                out.setdefault(kind, {})[rest] = value
+            else:
+                out[kind] = value
+        return out
+
+
+class CheckRunStep(models.Model):
+    """One step's result (`endpoints`, `routing/ClusterIP`, `policy/80/TCP`...): rows of their
+    own, so a large topology's matrices are written and read one at a time."""
+
+    run = models.ForeignKey(CheckRun, on_delete=models.CASCADE, related_name="steps")
+    key = models.CharField(max_length=200)
+    value = models.JSONField(null=True, blank=True, help_text='The result, or {"error": ...}.')
+    worker = models.CharField(max_length=255, blank=True)
+    finished = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["run", "pk"]
+        constraints = [models.UniqueConstraint(fields=["run", "key"], name="checkrunstep_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.key} of run #{self.run_id}"
 
 
 class CheckRunBlock(models.Model):

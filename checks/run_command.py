@@ -70,7 +70,7 @@ def describe(run: CheckRun) -> list[str]:
         lines.append(f"  took {run.duration.total_seconds():.1f}s in {run.attempts} attempt(s)")
     if run.is_stale:
         lines.append(f"  stale: the topology is now at revision {run.topology.revision}")
-    for key, value in kinds.summarize(run.result).items():
+    for key, value in run.result.get("summary") or []:
         lines.append(f"  {key}: {value}")
     if run.error:
         lines.append(f"  error: {run.error}")
@@ -81,7 +81,8 @@ def as_json(run: CheckRun) -> dict[str, Any]:
     return {"id": run.pk, "topology": run.topology.name, "revision": run.revision, "stale": run.is_stale,
             "checks": run.checks, "status": run.status, "progress": {"done": run.progress_done,
                                                                      "total": run.progress_total},
-            "attempts": run.attempts, "error": run.error, "result": run.result}
+            "attempts": run.attempts, "error": run.error, "summary": dict(run.result.get("summary") or []),
+            "result": run.results()}
 
 
 def cmd_run(stdout: IO, stderr: IO, *, topology: str, team: str | None = None, checks: str | None = None,

@@ -33,7 +33,7 @@ from kubenet_site.semantics.manifests import build_snapshot, parse_cluster
 
 from . import kinds, runs
 from .dispatch import BrokerUnavailable
-from .models import CheckRun, CheckRunBlock
+from .models import CheckRun, CheckRunBlock, CheckRunStep
 
 log = logging.getLogger(__name__)
 PROGRESS_WRITE_INTERVAL = 0.2  # seconds between progress writes (and at every step's end)
@@ -137,41 +137,13 @@ class Progress:
             raise RunStopped()
 
 
-def _get_path(result: dict, path: list[str] | tuple[str, ...]) -> Any:
-    node: Any = result
-    for p in path:
-        if not isinstance(node, dict) or p not in node:
-            return None
-        node = node[p]
-    return node
-
-
-def _has_path(result: dict, path) -> bool:
-    node: Any = result
-    for p in path:
-        if not isinstance(node, dict) or p not in node:
-            return False
-        node = node[p]
-    return True
-
-
-def _set_path(result: dict, path, value: Any) -> dict:
-    out = dict(result)
-    node = out
-    for p in path[:-1]:
-        node[p] = dict(node.get(p) or {})
-        node = node[p]
-    node[path[-1]] = value
-    return out
-
-
-def store_step(run_id: int, path: tuple[str, ...], value: Any) -> None:
-    with transaction.atomic():
-        run = CheckRun.objects.select_for_update().get(pk=run_id)
-        if run.status != CheckRun.Status.RUNNING:
-            raise RunStopped()
-        run.result = _set_path(run.result, path, value)
-        run.save(update_fields=["result"])
+def store_step(run_id: int, key: str, value: Any) -> None:
+    """One step's result as its own row (idempotent: a resumed run overwrites its own)."""
+    if not CheckRun.objects.filter(pk=run_id, status=CheckRun.Status.RUNNING).exists():
+        raise RunStopped()
+    CheckRunStep.objects.update_or_create(run_id=run_id, key=key,
+                                          defaults={"value": value, "worker": runs.this_process(),
+                                                    "finished": timezone.now()})
 
 
 def snapshot_of(run: CheckRun):
@@ -247,12 +219,13 @@ def work(run: CheckRun) -> None:
     stored_blocks = {}
     for b in CheckRunBlock.objects.filter(run=run).values_list("step", flat=True):
         stored_blocks[b] = stored_blocks.get(b, 0) + 1
+    stored = set(CheckRunStep.objects.filter(run=run).values_list("key", flat=True))
     layout, done = [], 0
     for step in steps:
         blocks = shards if (shards > 1 and step.block is not None) else 0
         units = blocks or len(step.units)
-        layout.append({"key": step.key, "path": list(step.path), "units": units, "blocks": blocks})
-        if _has_path(run.result, step.path):
+        layout.append({"key": step.key, "units": units, "blocks": blocks})
+        if step.key in stored:
             done += units
         elif blocks:
             done += min(stored_blocks.get(step.key, 0), blocks)
@@ -264,8 +237,7 @@ def work(run: CheckRun) -> None:
     delay = unit_delay()
 
     # Sharded matrices first, so their blocks run on other workers while this one goes on.
-    sharded = [(s, lay) for s, lay in zip(steps, layout, strict=True) if lay["blocks"]
-               and not _has_path(run.result, s.path)]
+    sharded = [(s, lay) for s, lay in zip(steps, layout, strict=True) if lay["blocks"] and s.key not in stored]
     if sharded:
         progress.begin("dispatching matrix row blocks")
         have = set(CheckRunBlock.objects.filter(run=run).values_list("step", "index"))
@@ -280,7 +252,7 @@ def work(run: CheckRun) -> None:
                                             f"{', '.join(s.key for s, _ in sharded)}")
 
     for step, lay in zip(steps, layout, strict=True):
-        if lay["blocks"] or _has_path(run.result, step.path):
+        if lay["blocks"] or step.key in stored:
             continue
         progress.begin(step.title)
         counted = 0
@@ -297,46 +269,55 @@ def work(run: CheckRun) -> None:
             runs.append_log(run.pk, "error", f"step {step.key} failed: {value['error']}\n{trace}")
             progress.advance(len(step.units) - counted)
         progress.flush()
-        store_step(run.pk, step.path, value)
+        store_step(run.pk, step.key, value)
     if sharded:
         progress.begin(runs.WAITING_FOR_BLOCKS)
     try_complete(run.pk)
 
 
 def try_complete(run_id: int) -> bool:
-    """Finish the run if every step is stored or has all its blocks; merge the blocks."""
+    """Finish the run if every step is stored or has all its blocks (merged here, then their
+    payloads dropped); the run's `result` becomes the summary of its steps."""
     with transaction.atomic():
         run = CheckRun.objects.select_for_update().get(pk=run_id)
         if run.status != CheckRun.Status.RUNNING or not run.plan:
             return False
-        result = dict(run.result)
-        for lay in run.plan:
-            path = tuple(lay["path"])
-            if _has_path(result, path):
-                continue
-            if not lay["blocks"]:
-                return False
+        stored = set(CheckRunStep.objects.filter(run=run).values_list("key", flat=True))
+        merging = [lay for lay in run.plan if lay["key"] not in stored]
+        if any(not lay["blocks"] for lay in merging):
+            return False
+        counts = {lay["key"]: CheckRunBlock.objects.filter(run=run, step=lay["key"]).count() for lay in merging}
+        if any(counts[lay["key"]] < lay["blocks"] for lay in merging):
+            return False
+        for lay in merging:
             blocks = list(CheckRunBlock.objects.filter(run=run, step=lay["key"]).order_by("index"))
-            if len(blocks) < lay["blocks"]:
-                return False
             errors = [f"block {b.index + 1}/{b.count}: {kinds.step_error(b.result)}" for b in blocks
                       if kinds.step_error(b.result)]
             try:
                 value = {"error": "; ".join(errors)} if errors else kinds.merge_blocks([b.result for b in blocks])
             except Exception as exc:
                 value = {"error": f"merging row blocks: {type(exc).__name__}: {exc}"}
-            result = _set_path(result, path, value)
-        run.result = result
-        failed = [f"{lay['key']}: {kinds.step_error(_get_path(result, lay['path']))}" for lay in run.plan
-                  if kinds.step_error(_get_path(result, lay["path"]))]
+            CheckRunStep.objects.update_or_create(run=run, key=lay["key"], defaults={
+                "value": value, "worker": runs.this_process(), "finished": timezone.now()})
+            CheckRunBlock.objects.filter(run=run, step=lay["key"]).update(result={})
+            del blocks, value
+        summary: dict[str, Any] = {}
+        failed = []
+        for lay in run.plan:  # one step in memory at a time
+            value = CheckRunStep.objects.filter(run=run, key=lay["key"]).values_list("value", flat=True).first()
+            if kinds.step_error(value):
+                failed.append(f"{lay['key']}: {kinds.step_error(value)}")
+            for k, v in kinds.summarize_step(lay["key"], value).items():
+                summary[k] = summary.get(k, 0) + v if isinstance(v, int) and k in summary else v
+        run.result = {"summary": [[k, v] for k, v in summary.items()], "failed": failed}
         run.status = CheckRun.Status.FAILED if failed else CheckRun.Status.SUCCEEDED
         run.error = ("check steps failed (the other results are kept): " + "; ".join(failed)) if failed else ""
         run.finished = timezone.now()
         run.progress_done = run.progress_total
         run.step = ""
-        workers = sorted({b.worker for b in CheckRunBlock.objects.filter(run=run)})
-        note = f" ({CheckRunBlock.objects.filter(run=run).count()} row blocks on {len(workers)} processes)" \
-            if workers else ""
+        blocks = CheckRunBlock.objects.filter(run=run)
+        workers = sorted(set(blocks.values_list("worker", flat=True)))
+        note = f" ({blocks.count()} row blocks on {len(workers)} processes)" if workers else ""
         run.log = [*run.log, runs.entry("error", run.error) if failed else runs.entry("info", f"succeeded{note}")]
         run.save()
     return True

@@ -78,12 +78,21 @@ def reference_result(run: CheckRun) -> dict:
     snap = tasks.snapshot_of(run)
     result: dict = {}
     for step in kinds.plan(snap, list(run.checks)):
-        result = tasks._set_path(result, step.path, kinds.compute_step(step)[0])
+        node = result
+        for p in step.path[:-1]:
+            node = node.setdefault(p, {})
+        node[step.path[-1]] = kinds.compute_step(step)[0]
     return json.loads(json.dumps(result))
 
 
 def step_errors(result: dict, run: CheckRun) -> list[str]:
-    return [lay["key"] for lay in run.plan if kinds.step_error(tasks._get_path(result, lay["path"]))]
+    def at(key: str):
+        node = result
+        for p in key.split("/", 1):
+            node = node[p]
+        return node
+
+    return [lay["key"] for lay in run.plan if kinds.step_error(at(lay["key"]))]
 
 
 def wait_until(run: CheckRun, predicate, timeout: float, what: str) -> CheckRun:
@@ -128,10 +137,13 @@ def test_a_run_completes_with_the_right_results_and_the_cli_shows_progress(worke
     assert run.revision == demo.revision
     assert run.progress_done == run.progress_total > 10
     assert run.attempts == 1 and run.started and run.finished and bool(run.error) == bool(broken)
-    assert run.result == expected
+    assert run.results() == expected
     # The engine's own answers, through the query door, for a few cells.
-    assert set(run.result["endpoints"]) == {s.key for s in tasks.snapshot_of(run).services}
-    assert {"dns", "env", "routing", "ingress", "policy", "diagnostics"} <= set(run.result)
+    assert set(run.results()["endpoints"]) == {s.key for s in tasks.snapshot_of(run).services}
+    assert {"dns", "env", "routing", "ingress", "policy", "diagnostics"} <= set(run.results())
+    summary = dict(run.result["summary"])
+    assert summary["services"] == len(expected["endpoints"]) and summary["pods"] == len(expected["env"])
+    assert f"  services: {summary['services']}" in text
     # The progress bar moved: several distinct percentages on the way, then the summary.
     bars = [line for line in text.splitlines() if line.startswith("[")]
     percents = {line.split("]")[1].split("%")[0].strip() for line in bars}
@@ -170,7 +182,7 @@ def test_sigkill_to_the_pool_child_mid_run_resumes_on_redelivery(workers, demo, 
     assert worker.proc.poll() is None, "the worker's main process survives a lost child"
     assert any("resumed" in e["message"] for e in run.log), run.log
     assert run.progress_done == run.progress_total
-    assert run.result == reference_result(run)
+    assert run.results() == reference_result(run)
     print(f"pool child killed: final {took:.1f}s later (bound {bound:.1f}s)")
 
 
@@ -190,7 +202,7 @@ def test_sigkill_to_the_worker_main_process_mid_run_is_reaped_and_finished(worke
     assert run.attempts == 2, run.log
     assert any("re-enqueued" in e["message"] for e in run.log), run.log
     assert run.progress_done == run.progress_total
-    assert run.result == reference_result(run)
+    assert run.results() == reference_result(run)
     print(f"worker main process killed: final {took:.1f}s later (bound {bound:.1f}s)")
 
 
@@ -223,8 +235,9 @@ def test_a_sharded_run_splits_across_two_workers_and_equals_the_single_run(worke
     assert all(s["blocks"] == 3 for s in sharded.plan)
     processes = {blk.worker for blk in blocks}
     assert len(processes) >= 2, processes
-    assert outcomes(sharded.result) == outcomes(single.result)
-    assert sharded.result == single.result  # verdicts, traces and numbering too
+    assert outcomes(sharded.results()) == outcomes(single.results())
+    assert sharded.results() == single.results()  # verdicts, traces and numbering too
+    assert sharded.result == single.result  # the summaries
 
 
 def outcomes(result: dict) -> dict:
@@ -313,7 +326,7 @@ def test_the_admin_starts_runs_from_topologies_and_shows_them(workers, demo, cli
     listing = client.get("/admin/checks/checkrun/").content.decode()
     assert run.status in listing and f"{run.progress_total}/{run.progress_total}" in listing
     page = client.get(f"/admin/checks/checkrun/{run.pk}/change/").content.decode()
-    assert "started on" in page and "&quot;endpoints&quot;" in page
+    assert "started on" in page and "routing/ClusterIP" in page and "services: " in page
 
 
 def test_a_duplicate_delivery_while_the_run_is_worked_does_nothing(workers, demo, fast_reaper):
@@ -324,7 +337,7 @@ def test_a_duplicate_delivery_while_the_run_is_worked_does_nothing(workers, demo
     assert duplicate == f"run {run.pk} is held by another live process"
     run = wait_until(run, lambda r: r.is_final, 30, "final")
     assert (run.status, run.attempts) == ("succeeded", 1)
-    assert run.result == reference_result(run)
+    assert run.results() == reference_result(run)
 
 
 def test_the_reaper_gives_up_on_a_run_whose_workers_keep_dying(demo, fast_reaper):
