@@ -12,6 +12,7 @@ arguments always give the same Snapshot (one `random.Random(seed)`, no clock, no
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from .types import (
@@ -112,6 +113,11 @@ class _Gen:
                     ports=(ServicePort(80, "http", "TCP", "http", 30080),
                            ServicePort(443, "https", "TCP", "https", 30443))),
         ]
+        if self.host_network:  # a Service whose backends are host-network pods
+            self.services.append(Service(
+                namespace="kube-system", name="node-agent", cluster_ip="10.96.0.30", cluster_ips=("10.96.0.30",),
+                selector={"app": "node-agent"}, ports=(ServicePort(9100, "metrics", "TCP", "metrics"),),
+                creation_timestamp=T0))
         self._services()
         self.policies: list[NetworkPolicy] = []
         self._policies()
@@ -216,8 +222,14 @@ class _Gen:
             self.workloads.append((ns, name, labels, named))
             for pn in names:
                 r = rng.random()
-                self.pods.append(self._pod(ns, pn, dict(lbl), owner, ports, ready=r > 0.05,
-                                           terminating=0.05 < r < 0.07))
+                p = self._pod(ns, pn, dict(lbl), owner, ports, ready=r > 0.05, terminating=0.05 < r < 0.07)
+                if 0.07 < r < 0.09:  # resolvers that do not use the cluster DNS
+                    p = replace(p, dns_policy="Default")
+                elif 0.09 < r < 0.095:  # not started yet: no IP
+                    p = replace(p, phase="Pending", pod_ips=(), ready=False)
+                elif 0.095 < r < 0.1:  # finished: its IP is released
+                    p = replace(p, phase="Succeeded", ready=False)
+                self.pods.append(p)
             left -= replicas
             w += 1
 
