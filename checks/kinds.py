@@ -78,13 +78,27 @@ class Step:
     path: tuple[str, ...]
     title: str
     units: list[Unit] = field(default_factory=list)
-    # A matrix step that may be split into row blocks: block(index, count) -> JSON block;
-    # blocks are merged by `merge_blocks`, which needs no Snapshot.
+    # A step that may be split into blocks run on several workers: block(index, count) -> JSON
+    # block, joined by `merge_blocks(merge, blocks)`, which needs no Snapshot. merge "rows": a
+    # matrix's row blocks (matrix.merge_blocks); "units": a share of the units each.
     block: Callable[[int, int], Any] | None = None
+    merge: str = "rows"
 
     @property
     def key(self) -> str:
         return "/".join(self.path)
+
+    @classmethod
+    def of_units(cls, path: tuple[str, ...], title: str, units: list[Unit]) -> Step:
+        """A step whose units can be shared out between blocks."""
+        step = cls(path, title, units, merge="units")
+
+        def block(index: int, count: int) -> Any:
+            start, stop = block_rows(len(units), index, count)
+            return {u.key: u.compute() for u in units[start:stop]}
+
+        step.block = block
+        return step
 
     def assemble(self, values: dict[str, Any]) -> Any:
         if len(self.units) == 1 and self.units[0].key == "":
@@ -167,12 +181,12 @@ def _resolve_class(snap: Snapshot, pods: list[Any]) -> dict[str, Any]:
 
 def _dns_steps(snap: Snapshot) -> list[Step]:
     units = [Unit(pods[0].key, lambda p=pods: _resolve_class(snap, p)) for pods in dns_classes(snap)]
-    return [Step(("dns",), "DNS", units)]
+    return [Step.of_units(("dns",), "DNS", units)]
 
 
 def _env_steps(snap: Snapshot) -> list[Step]:
     units = [Unit(pod.key, lambda p=pod: _answer(envvars.answer_env, snap, {"pod": p.key})) for pod in snap.pods]
-    return [Step(("env",), "environment variables", units)]
+    return [Step.of_units(("env",), "environment variables", units)]
 
 
 def _matrix_module():
@@ -215,8 +229,14 @@ def matrix_from_json(d: dict[str, Any]) -> Any:
         row_offset=int(d.get("rowOffset") or 0), total_rows=d.get("totalRows"))
 
 
-def merge_blocks(blocks: list[dict[str, Any]]) -> dict[str, Any]:
-    """Row blocks (matrix_json) -> the whole matrix's JSON, joined by matrix.merge_blocks."""
+def merge_blocks(merge: str, blocks: list[dict[str, Any]]) -> Any:
+    """Blocks (in order) -> the step's whole result: a matrix's row blocks (matrix_json)
+    joined by matrix.merge_blocks, or shares of a step's units joined as one sorted map."""
+    if merge == "units":
+        joined: dict[str, Any] = {}
+        for b in blocks:
+            joined.update(b)
+        return dict(sorted(joined.items()))
     matrix = _matrix_module()
     return matrix_json(matrix.merge_blocks([matrix_from_json(b) for b in blocks]))
 

@@ -58,7 +58,7 @@ REAP_INTERVAL = _env_float("KUBENET_RUN_REAP_INTERVAL", 15)
 # A run waiting in the queue (queued, or its row blocks queued) shows no heartbeat by nature:
 # it is re-enqueued only after this long (its message may have been lost with a broker).
 QUEUED_TIMEOUT = _env_float("KUBENET_RUN_QUEUED_TIMEOUT", 600)
-WAITING_FOR_BLOCKS = "waiting for matrix row blocks"
+WAITING_FOR_BLOCKS = "waiting for the blocks on the workers"
 REQUEUED = "re-enqueued"
 MAX_ATTEMPTS = int(_env_float("KUBENET_RUN_MAX_ATTEMPTS", 3))
 LOCK_NAMESPACE = 0x6B75  # "ku": the advisory lock's first key, the run id the second

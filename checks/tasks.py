@@ -224,7 +224,7 @@ def work(run: CheckRun) -> None:
     for step in steps:
         blocks = shards if (shards > 1 and step.block is not None) else 0
         units = blocks or len(step.units)
-        layout.append({"key": step.key, "units": units, "blocks": blocks})
+        layout.append({"key": step.key, "units": units, "blocks": blocks, "merge": step.merge})
         if step.key in stored:
             done += units
         elif blocks:
@@ -236,10 +236,10 @@ def work(run: CheckRun) -> None:
         raise RunStopped()
     delay = unit_delay()
 
-    # Sharded matrices first, so their blocks run on other workers while this one goes on.
+    # Sharded steps first, so their blocks run on other workers while this one goes on.
     sharded = [(s, lay) for s, lay in zip(steps, layout, strict=True) if lay["blocks"] and s.key not in stored]
     if sharded:
-        progress.begin("dispatching matrix row blocks")
+        progress.begin("dispatching blocks")
         have = set(CheckRunBlock.objects.filter(run=run).values_list("step", "index"))
         sigs = [run_block.si(run.pk, s.key, i, lay["blocks"]) for s, lay in sharded
                 for i in range(lay["blocks"]) if (s.key, i) not in have]
@@ -248,7 +248,7 @@ def work(run: CheckRun) -> None:
                 group(sigs).apply_async()
             except (OperationalError, RuntimeError, ConnectionError, OSError) as exc:
                 raise BrokerUnavailable(f"the task queue is unavailable while dispatching row blocks: {exc}") from exc
-            runs.append_log(run.pk, "info", f"dispatched {len(sigs)} row blocks of "
+            runs.append_log(run.pk, "info", f"dispatched {len(sigs)} blocks of "
                                             f"{', '.join(s.key for s, _ in sharded)}")
 
     for step, lay in zip(steps, layout, strict=True):
@@ -294,7 +294,8 @@ def try_complete(run_id: int) -> bool:
             errors = [f"block {b.index + 1}/{b.count}: {kinds.step_error(b.result)}" for b in blocks
                       if kinds.step_error(b.result)]
             try:
-                value = {"error": "; ".join(errors)} if errors else kinds.merge_blocks([b.result for b in blocks])
+                value = {"error": "; ".join(errors)} if errors else \
+                    kinds.merge_blocks(lay.get("merge", "rows"), [b.result for b in blocks])
             except Exception as exc:
                 value = {"error": f"merging row blocks: {type(exc).__name__}: {exc}"}
             CheckRunStep.objects.update_or_create(run=run, key=lay["key"], defaults={

@@ -223,11 +223,11 @@ def test_a_sharded_run_splits_across_two_workers_and_equals_the_single_run(worke
     pytest.importorskip("kubenet_site.semantics.matrix_service")
     env = {**FAST_REAP, "KUBENET_CHECK_UNIT_DELAY": "0.3"}
     a, b = workers(env), workers(env)
-    single = runs.start_run(demo, "routing,policy")
-    sharded = runs.start_run(demo, "routing,policy", shards=3)
+    single = runs.start_run(demo, "dns,env,routing,policy")
+    sharded = runs.start_run(demo, "dns,env,routing,policy", shards=3)
     for run in (single, sharded):
         run = wait_until(run, lambda r: r.is_final, 90, "final")
-        assert run.status == "succeeded", (run.error, logs(a, b))  # routing and policy only
+        assert run.status == "succeeded", (run.error, logs(a, b))
     single.refresh_from_db()
     sharded.refresh_from_db()
     blocks = CheckRunBlock.objects.filter(run=sharded)
@@ -235,6 +235,7 @@ def test_a_sharded_run_splits_across_two_workers_and_equals_the_single_run(worke
     assert all(s["blocks"] == 3 for s in sharded.plan)
     processes = {blk.worker for blk in blocks}
     assert len(processes) >= 2, processes
+    assert {lay["merge"] for lay in sharded.plan} == {"rows", "units"}  # matrices by rows, DNS/env by units
     assert outcomes(sharded.results()) == outcomes(single.results())
     assert sharded.results() == single.results()  # verdicts, traces and numbering too
     assert sharded.result == single.result  # the summaries
@@ -244,6 +245,8 @@ def outcomes(result: dict) -> dict:
     """Each matrix's cells as outcome strings (rows x columns, by id)."""
     out = {}
     for kind, matrices in result.items():
+        if kind not in kinds.MATRIX_KINDS:
+            continue
         for name, m in matrices.items():
             out[(kind, name)] = {(row["id"], col["id"]): m["verdicts"][str(m["cells"][r][c])]["outcome"]
                                  for r, row in enumerate(m["rows"]) for c, col in enumerate(m["columns"])}
