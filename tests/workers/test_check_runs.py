@@ -15,8 +15,10 @@ import io
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -206,8 +208,37 @@ def test_sigkill_to_the_worker_main_process_mid_run_is_reaped_and_finished(worke
     print(f"worker main process killed: final {took:.1f}s later (bound {bound:.1f}s)")
 
 
-def test_starting_a_run_with_the_broker_down_fails_at_once_and_leaves_no_run(demo):
-    env = {**worker_env(), "CELERY_BROKER_URL": "redis://127.0.0.1:1/0"}
+@pytest.fixture
+def silent_server():
+    """A TCP server that accepts connections and never answers (a hung Redis)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def serve() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                accepted.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield server.getsockname()[1]
+    stop.set()
+    thread.join(timeout=2)
+    for conn in accepted:
+        conn.close()
+    server.close()
+
+
+@pytest.mark.parametrize("broker", ["refused", "hung"], ids=["nothing listens", "accepts, never answers"])
+def test_starting_a_run_with_the_broker_down_fails_at_once_and_leaves_no_run(demo, broker, request):
+    port = 1 if broker == "refused" else request.getfixturevalue("silent_server")
+    env = {**worker_env(), "CELERY_BROKER_URL": f"redis://127.0.0.1:{port}/0"}
     started = time.monotonic()
     proc = subprocess.run([sys.executable, "manage.py", "kubenet", "run", "--topology", "demo", "--wait"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
@@ -381,3 +412,15 @@ def test_large_topologies_are_sharded_by_default(demo, monkeypatch):
     assert kinds.auto_shards(snap) == 1
     monkeypatch.setattr(kinds, "SHARD_PODS", 4)
     assert kinds.auto_shards(snap) == len(snap.pods) // 4 >= 2
+
+
+def test_the_admin_action_reports_a_broker_down_and_no_run_is_left(demo, client, django_user_model, monkeypatch):
+    def down(task, *args, **kwargs):
+        raise runs.BrokerUnavailable("the task queue is unavailable (test); nothing was started.")
+
+    monkeypatch.setattr(runs, "enqueue", down)  # after the row is inserted, inside its transaction
+    client.force_login(django_user_model.objects.create_superuser("root", "root@example.com", "pw"))
+    response = client.post("/admin/services/topology/", {"action": "run_checks", "_selected_action": [demo.pk]},
+                           follow=True)
+    assert "demo: cannot start checks: the task queue is unavailable" in response.content.decode()
+    assert not CheckRun.objects.exists()
