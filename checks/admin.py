@@ -43,9 +43,9 @@ class TopologyAdmin(admin.ModelAdmin):
             try:
                 run = runs.start_run(topology, user=request.user)
             except runs.BrokerUnavailable as exc:
-                self.message_user(request, f"{topology}: cannot start checks: {exc}", messages.ERROR)
+                self.message_user(request, f"Cannot start checks on {topology}: {exc}", messages.ERROR)
                 return
-            self.message_user(request, f"{topology}: check run #{run.pk} queued on revision {run.revision}.",
+            self.message_user(request, f"Check run #{run.pk} of {topology} queued on revision {run.revision}.",
                               messages.SUCCESS)
 
     def get_urls(self):

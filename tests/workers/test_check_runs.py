@@ -353,7 +353,7 @@ def test_the_admin_starts_runs_from_topologies_and_shows_them(workers, demo, cli
                            follow=True)
     assert response.status_code == 200
     run = CheckRun.objects.get()
-    assert f"check run #{run.pk} queued on revision {demo.revision}" in response.content.decode()
+    assert f"Check run #{run.pk} of demo queued on revision {demo.revision}" in response.content.decode()
     assert run.requested_by == admin
     run = wait_until(run, lambda r: r.is_final, 60, "final")
     assert run.status == ("failed" if step_errors(reference_result(run), run) else "succeeded"), run.error
@@ -422,5 +422,5 @@ def test_the_admin_action_reports_a_broker_down_and_no_run_is_left(demo, client,
     client.force_login(django_user_model.objects.create_superuser("root", "root@example.com", "pw"))
     response = client.post("/admin/services/topology/", {"action": "run_checks", "_selected_action": [demo.pk]},
                            follow=True)
-    assert "demo: cannot start checks: the task queue is unavailable" in response.content.decode()
+    assert "Cannot start checks on demo: the task queue is unavailable" in response.content.decode()
     assert not CheckRun.objects.exists()
