@@ -18,8 +18,8 @@ waiting for its row blocks) gets QUEUED_TIMEOUT instead.
 `reap` runs on every read (the CLI's --wait, the admin) and in every worker, every
 REAP_INTERVAL seconds. Bound: a run whose worker is killed reaches a final state within about
 HEARTBEAT_TIMEOUT + REAP_INTERVAL + the time the work itself needs, provided some worker is
-up; a pool child killed by itself is faster still (acks_late + reject_on_worker_lost re-deliver
-its message at once).
+up; a pool child killed by itself is faster still (acks_late + reject_on_worker_lost: its worker
+re-delivers the message within seconds of noticing).
 """
 
 from __future__ import annotations

@@ -2,8 +2,10 @@
 
 Bounds stated here (the workers run with a heartbeat every 0.5 s, a heartbeat timeout of 3 s
 and a reaper pass every 1 s; each unit of work sleeps UNIT_DELAY so progress is observable):
-- SIGKILL to the pool child: the main process re-delivers the message at once
-  (reject_on_worker_lost); the run is final within the remaining work + CHILD_SLACK seconds.
+- SIGKILL to the pool child: the worker's main process re-delivers the message once it notices
+  the loss (reject_on_worker_lost; about 4 s here), unless the reaper re-enqueued the run
+  first (3 s); either way the run resumes and is final within the remaining work +
+  CHILD_SLACK seconds of the kill.
 - SIGKILL to the worker's main process (its pool child dies with it): a worker that is up
   reaps the run after the 3 s heartbeat timeout and re-enqueues it; final within the whole
   work + MAIN_SLACK seconds of the kill.
