@@ -2,11 +2,13 @@
 
 `run_checks(run_id)` works a CheckRun: it builds the Snapshot of the run's pinned revision,
 computes each step of the plan (checks.kinds), storing progress (done of total, the step) as
-it goes and each step's result as it completes. A re-delivered message (acks_late,
-reject_on_worker_lost) is idempotent: a run already final is left alone, a run another live
-process holds is left to it (runs.run_lock), and otherwise the new delivery resumes from the
-steps already stored. Matrix steps of a sharded run go out as a Celery group of row blocks
-(`run_block`); whichever task completes the last piece merges and finishes the run.
+it goes and each step's result (a CheckRunStep row) as it completes. A re-delivered message
+(acks_late, reject_on_worker_lost) is idempotent: a run already final is left alone, a run
+another live process holds is left to it (runs.run_lock), and otherwise the new delivery
+resumes from the steps already stored. The steps of a sharded run go out as a Celery group
+of blocks (`run_block`: a matrix's row blocks, a share of the DNS or env step's pods);
+whichever task stores the last piece merges the blocks and finishes the run, whose `result`
+becomes the summary of its steps.
 
 KUBENET_CHECK_UNIT_DELAY (seconds, tests only) sleeps after every unit and block, so a test
 can watch 0 < progress < total and kill a worker there.
