@@ -9,6 +9,7 @@ address's ipBlock bits). See matrix.py for the semantics of each cell.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
@@ -482,6 +483,26 @@ class _IngressParts:
         self.eng, self.ingmod, self.entry = eng, ingmod, entry
         self._route: dict[str, Verdict] = {}
         self._ctrl: dict[str, tuple[Any, ...]] = {}
+        self._entries: dict[str, list[Verdict]] = {}
+        self.snap = self._view()
+
+    def _view(self) -> Snapshot:
+        """The cluster with only the Services routing can reach: the Ingresses' backends and
+        the controllers' Services (ingress.route and entry_paths trace through proxy.trace,
+        which scans every Service per packet)."""
+        snap = self.eng.snap
+        keys: set[str] = set()
+        for ing in snap.ingresses:
+            backends = [ing.default_backend] + [p.backend for r in ing.rules for p in r.paths]
+            keys.update(f"{ing.namespace}/{b.service_name}" for b in backends if b is not None and b.service_name)
+        for cls in snap.ingress_classes:
+            keys.update(s.key for s in self.entry.controller_services(snap, self.entry.controller_pods(snap, cls)))
+        services = tuple(s for s in snap.services if s.key in keys)
+        view = dataclasses.replace(snap, services=services)
+        for name in ("namespace_by_name", "node_by_name", "pod_by_key", "pods_by_namespace",
+                     "ingress_class_by_name"):
+            view.__dict__[name] = getattr(snap, name)
+        return view
 
     def _controller(self, col: _Column) -> tuple[Any, ...]:
         """(route verdict, controller pods, controller Service port column or None)."""
@@ -489,7 +510,7 @@ class _IngressParts:
         if got is not None:
             return got
         host, path, _ptype = col.ingress or ("", "/", "Prefix")
-        v = self.ingmod.route(self.eng.snap, self.ingmod.IngressRequest(host or "unmatched.invalid", path, "http"))
+        v = self.ingmod.route(self.snap, self.ingmod.IngressRequest(host or "unmatched.invalid", path, "http"))
         ing_key = v.details.get("ingress")
         ing = next((i for i in self.eng.snap.ingresses if i.key == ing_key), None)
         cls = self.ingmod.serving_class(self.eng.snap, ing) if ing is not None else None
@@ -571,7 +592,10 @@ class _IngressParts:
         if cls is None:
             o2, lines2 = self._to_backend(col)
             return Verdict(o2, lines2, {})
-        entries = self.entry.entry_paths(self.eng.snap, cls, "http")
+        entries = self._entries.get(cls.name)
+        if entries is None:
+            entries = self.entry.entry_paths(self.snap, cls, "http")
+            self._entries[cls.name] = entries
         ok = [e for e in entries if e.outcome == "delivered"]
         first = Verdict(REACHABLE if ok else BLOCKED,
                         tuple(f"{e.details.get('entry')}: {e.outcome}" for e in entries[:5])
