@@ -306,7 +306,7 @@ def summarize_step(key: str, value: Any) -> dict[str, Any]:
             1 for v in value.values() if not any(p.get("ready") for p in (v.get("ports") or {}).values()))
     elif kind == "dns":
         names = [n for c in value.values() for n in c["names"].values()]
-        out["DNS lookups"] = len(names)
+        out["DNS lookups (one per class of pods resolving alike)"] = len(names)
         out["DNS lookups without an answer"] = sum(
             1 for n in names if n.get("rcode") != "NOERROR" or not n.get("answers"))
     elif kind == "env":
