@@ -2,11 +2,12 @@
 
     python bench/run_bench.py --sizes 2000,10000 [--seed 0] [--types clusterip,nodeport,...]
 
-For each size N: generate N pods with N/5 Services and N/10 NetworkPolicies
-(kubenet_site.semantics.synthetic), build the behaviour classes, then compute each matrix
-type; prints each step's wall time, the matrix shape (rows x columns, distinct verdicts) and
-the peak memory of the whole size (tracemalloc: Python allocations) plus the process's
-maximum resident set size (resource.getrusage).
+For each size N (each in its own process, so memory figures do not mix): generate N pods
+with N/5 Services and N/10 NetworkPolicies (kubenet_site.semantics.synthetic), build the
+behaviour classes, then compute each matrix type; prints each step's wall time, the matrix
+shape (rows x columns, distinct verdicts) and the process's peak resident set size after the
+step (resource.getrusage ru_maxrss). `--tracemalloc` adds the peak of Python allocations
+(tracemalloc), at about 3-5x the run time, so its timings are not comparable.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import argparse
 import gc
 import os
 import resource
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -53,7 +55,8 @@ def run(size: int, seed: int, types: list[str], trace_memory: bool) -> list[tupl
             m = matrix.service_matrix(snap, kind)
         cells = len(m.rows) * len(m.columns)
         rows.append((f"matrix {kind}", time.perf_counter() - t,
-                     f"{len(m.rows)} x {len(m.columns)} ({cells:,} cells), {len(m.verdicts)} verdicts"))
+                     f"{len(m.rows)} x {len(m.columns)} ({cells:,} cells), {len(m.verdicts)} verdicts, "
+                     f"peak RSS {_rss_mb():.0f} MiB"))
         del m
         gc.collect()
     if trace_memory:
@@ -69,14 +72,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default="2000,10000", help="comma-separated pod counts")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--types", default=",".join(TYPES), help="matrix types to time")
-    ap.add_argument("--no-tracemalloc", action="store_true",
-                    help="skip tracemalloc (it slows Python allocation down about 2x)")
+    ap.add_argument("--tracemalloc", action="store_true",
+                    help="also trace Python allocations (slow: timings are then not comparable)")
+    ap.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     types = [t.strip() for t in args.types.split(",") if t.strip()]
-    for size in (int(s) for s in args.sizes.split(",") if s.strip()):
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    if not args.in_process:
+        rc = 0
+        for size in sizes:  # one process per size: getrusage's peak is per process
+            cmd = [sys.executable, os.path.abspath(__file__), "--sizes", str(size), "--seed", str(args.seed),
+                   "--types", ",".join(types), "--in-process"] + (["--tracemalloc"] if args.tracemalloc else [])
+            rc = rc or subprocess.call(cmd)
+        return rc
+    for size in sizes:
         print(f"\n== {size} pods (seed {args.seed}) ==")
         print(f"{'step':<28}{'seconds':>9}  detail")
-        for name, secs, detail in run(size, args.seed, types, not args.no_tracemalloc):
+        for name, secs, detail in run(size, args.seed, types, args.tracemalloc):
             shown = f"{secs:9.2f}" if secs else " " * 9
             print(f"{name:<28}{shown}  {detail}", flush=True)
     return 0
