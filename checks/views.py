@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from kubenet_site.semantics import kubectl_tables
+from kubenet_site.semantics.ingress import IMPLEMENTATION_SPECIFIC_BEHAVIOUR
 from services.queries import TopologyNotFound, get_topology, topologies_for
 
 from .snapshot import build
@@ -36,4 +37,5 @@ def topology_detail(request: HttpRequest, team: str, name: str) -> HttpResponse:
     return render(request, "checks/topology_detail.html", {
         "topology": topology, "listing": listing, "resource": resource, "listings": LISTINGS, "wide": wide,
         "command": f"kubectl get {resource} -A" + (" -o wide" if wide else ""), "errors": result.errors,
+        "implementation_specific": IMPLEMENTATION_SPECIFIC_BEHAVIOUR if resource == "ingress" else "",
     })

@@ -47,6 +47,9 @@ def test_log_in_and_see_get_svc_of_the_demo(live_server, page: Page, demo_user):
     page.click("text=Pods")
     expect(page.locator("#listing")).to_contain_text("db-0")
     expect(page.locator(".command")).to_contain_text("kubectl get pods -A")
+    page.click("text=Ingresses")
+    expect(page.locator("#listing")).to_contain_text("shop.example.com,status.example.com")
+    expect(page.locator("#implementation-specific")).to_contain_text("ImplementationSpecific")
 
 
 def test_wrong_password_is_refused(live_server, page: Page, demo_user):
