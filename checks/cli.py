@@ -98,6 +98,7 @@ def cmd_import(stdout: IO, stderr: IO, *, paths: list[str], topology: str, team:
         raise UsageError(str(exc)) from exc
     for line in summary.lines():
         stdout.write(line + "\n")
+    target.refresh_from_db(fields=["revision"])  # import_manifests bumped it on its own copy
     stdout.write(f'topology "{target.name}" (team {target.team.name}) is at revision {target.revision}\n')
     return 0
 

@@ -53,8 +53,11 @@ FAULT_KINDS = "endpoints,dns,env,diagnostics"
 
 @pytest.fixture
 def demo(transactional_db) -> Topology:
-    call_command("kubenet", "import", str(DEMO), "--topology", "demo", stdout=io.StringIO())
-    return Topology.objects.get(name="demo")
+    out = io.StringIO()
+    call_command("kubenet", "import", str(DEMO), "--topology", "demo", stdout=out)
+    topology = Topology.objects.get(name="demo")
+    assert f"is at revision {topology.revision}" in out.getvalue()  # the revision a run will pin
+    return topology
 
 
 @pytest.fixture
