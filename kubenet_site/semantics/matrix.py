@@ -516,7 +516,8 @@ class _Engine:
         dest = f"svc:{svc.key}:{sp.port}/{sp.protocol}"
         sensitive = self.node_sensitive(col)
         key = self.proxy_key(dest, svc, cid, client, sensitive)
-        repl = [(client.key, "the client"), (f"node {client.node_name}", "the client's node")]
+        # The first hop ("from pod ...") is dropped; only the client's node is named after it.
+        repl = [(f"node {client.node_name}", "the client's node")]
         pv = self.proxy(client.key, dest, key, repl)
         plines = pv.trace
         proto = sp.protocol.upper()
@@ -545,7 +546,8 @@ class _Engine:
         itself a backend (hairpin traffic is masqueraded: proxy_paths._deliver)."""
         pk = self._proxy_kind(cid)
         ips = self._endpoint_ips(svc)
-        hairpin = cid if any(ip in ips for ip in client.pod_ips) else None
+        # Whether kube-proxy picks the client itself depends on its endpoint conditions.
+        hairpin = (client.ready, client.terminating) if any(ip in ips for ip in client.pod_ips) else None
         return (dest, pk, client.node_name if (sensitive or pk == "host") else None, hairpin)
 
     def _endpoint_ips(self, svc: Service) -> frozenset[str]:

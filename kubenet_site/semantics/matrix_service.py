@@ -235,8 +235,7 @@ def _column_backends(eng: _Engine, col: _Column, cid: int, client: Any = None) -
     client = client if client is not None else eng.index.classes[cid].rep
     dest = f"svc:{svc.key}:{sp.port}/{sp.protocol}"
     key = eng.proxy_key(dest, svc, cid, client, eng.node_sensitive(col))
-    pv = eng.proxy(client.key, dest, key, [(client.key, "the client"),
-                                           (f"node {client.node_name}", "the client's node")])
+    pv = eng.proxy(client.key, dest, key, [(f"node {client.node_name}", "the client's node")])
     if pv.outcome != "delivered":
         return ()
     eps = tuple(pv.details.get("endpoints", ()))
