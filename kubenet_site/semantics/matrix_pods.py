@@ -31,49 +31,49 @@ def compute_pod_matrix(snap, port: int | str, protocol: str, row_block: tuple[in
         for p in r.members:
             class_nodes.setdefault(r.class_id, {}).setdefault(p.node_name, p)
     col_classes = [s.class_id for s in specs]
-    per_dst: dict[int, dict[int, int]] = {}
-    sensitive: dict[int, dict[tuple[int, str | None], int]] = {}
-    for d in dict.fromkeys(col_classes):
-        dparty = eng.pc.parties[d]
-        if dparty.kind != pol.POD and block_bits & eng.kind_bits["pod"]:
-            # A hostNetwork destination: pods on its node are on their own node.
-            per = {}
-            for cid, by_node in class_nodes.items():
-                for node in by_node:
-                    per[(cid, node)] = eng.out.add(_cell(eng, cid, d, port, proto, node))
-            sensitive[d] = per
-            per_dst[d] = {}
-            continue
-        per_dst[d] = _column(eng, d, port, proto, block_bits)
+    n = len(eng.index.classes)
+    # One verdict vector per destination class (policy only; the own-node rule below).
+    per_dst: dict[int, list[int]] = {d: _column(eng, d, port, proto, block_bits) for d in dict.fromkeys(col_classes)}
+    own_idx = eng.out.add(Verdict(REACHABLE, ("traffic between a pod and its own node is always allowed",),
+                                  {"rule": "own-node"}))
+    # hostNetwork destinations: a client pod on the destination's node is on its own node.
+    host_dst = {d: eng.pc.parties[d].node_name for d in per_dst if eng.pc.parties[d].kind != pol.POD}
+    class_rows = [list(t) for t in zip(*(per_dst[d] for d in col_classes), strict=True)] if col_classes \
+        else [[] for _ in range(n)]
+    del per_dst
+    host_cols = [(j, host_dst[d]) for j, d in enumerate(col_classes) if d in host_dst]
+    node_pods: dict[str | None, set[int]] = {}  # node -> column indices with a pod there
+    for j, sp in enumerate(specs):
+        for p in sp.members:
+            node_pods.setdefault(p.node_name, set()).add(j)
 
     rows = _pod_row_groups(eng, row_specs)
     cells: list[list[int]] = []
     member_cells: dict[int, dict[str, dict[int, int]]] = {}
-    shared: dict[int, list[int]] = {}
     for r, spec in enumerate(row_specs):
         cid = spec.class_id
-        row = shared.get(cid)
-        if row is None or sensitive:
-            row = [per_dst[d].get(cid, -1) for d in col_classes]
+        row = class_rows[cid]
+        copied = False
         if eng.pc.parties[cid].kind == pol.NODE:  # hostNetwork client: own node per column's pods
-            row = list(row)
-            for j, d in enumerate(col_classes):
-                if eng.pc.parties[d].kind == pol.POD:
-                    row[j] = eng.out.add(_cell(eng, cid, d, port, proto, None, specs[j].members))
-        for j, d in enumerate(col_classes):
-            per = sensitive.get(d)
-            if per is None:
-                continue
-            idxs = {p.key: per[(cid, p.node_name)] for p in spec.members}
-            distinct = set(idxs.values())
-            if len(distinct) == 1:
-                row[j] = distinct.pop()
-                continue
-            row[j] = eng.out.add(Verdict(PARTIAL, ("the row's pods differ: those on the destination's node "
-                                                   "are always allowed (own node)",), {}))
-            for m, i in idxs.items():
-                member_cells.setdefault(r, {}).setdefault(m, {})[j] = i
-        shared[cid] = row
+            row, copied = list(row), True
+            for j in node_pods.get(eng.pc.parties[cid].node_name, ()):
+                if eng.pc.parties[col_classes[j]].kind == pol.POD:
+                    row[j] = eng.out.add(_cell(eng, cid, col_classes[j], port, proto, None, specs[j].members))
+        elif host_cols and eng.pc.parties[cid].kind == pol.POD:
+            for j, hnode in host_cols:
+                on = [p.key for p in spec.members if p.node_name == hnode]
+                if not on:
+                    continue
+                if not copied:
+                    row, copied = list(row), True
+                if len(on) == len(spec.members):
+                    row[j] = own_idx
+                    continue
+                other = row[j]
+                row[j] = eng.out.add(Verdict(PARTIAL, ("the row's pods differ: those on the destination's node "
+                                                       "are always allowed (own node)",), {}))
+                for p in spec.members:
+                    member_cells.setdefault(r, {}).setdefault(p.key, {})[j] = own_idx if p.key in on else other
         cells.append(row)
     columns = [g for g in _pod_row_groups(eng, specs)]
     m = CompressedMatrix("pods", rows, columns, cells, eng.out.verdicts, member_cells, block.start, len(specs))
@@ -86,7 +86,7 @@ def _resolve(eng: _Engine, d: int, port: int | str, proto: str) -> int | None:
     return pol.resolve_named_port(eng.index.classes[d].rep, port, proto)
 
 
-def _column(eng: _Engine, d: int, port: int | str, proto: str, block_bits: int) -> dict[int, int]:
+def _column(eng: _Engine, d: int, port: int | str, proto: str, block_bits: int) -> list[int]:
     number = _resolve(eng, d, port, proto)
     parts = [block_bits & ~eng.kind_bits["host"]] if block_bits & ~eng.kind_bits["host"] else []
     parts += [1 << c for c in iter_bits(block_bits & eng.kind_bits["host"])]
@@ -97,12 +97,23 @@ def _column(eng: _Engine, d: int, port: int | str, proto: str, block_bits: int) 
             parts = mev.refine(parts, bits)
         for bits, _h in eng.pc.ingress_groups(d, number, proto):
             parts = mev.refine(parts, bits)
-    out: dict[int, int] = {}
+    out = [-1] * len(eng.index.classes)
+    if not parts:
+        return out
+    big = max(parts, key=int.bit_count)
+    idxs = []
     for part in parts:
         cid = mev.lowest(part)
-        idx = eng.out.add(_cell(eng, cid, d, port, proto, None))
-        for c in iter_bits(part):
-            out[c] = idx
+        # Policy alone here: a hostNetwork party's own node is applied by the caller.
+        idxs.append(eng.out.add(_cell(eng, cid, d, port, proto, None, ())))
+    fill = idxs[parts.index(big)]
+    out = [fill] * len(out)
+    for c in iter_bits(eng.index.all_bits & ~block_bits):
+        out[c] = -1
+    for part, idx in zip(parts, idxs, strict=True):
+        if part is not big:
+            for c in iter_bits(part):
+                out[c] = idx
     return out
 
 
@@ -124,7 +135,7 @@ def _cell(eng: _Engine, s: int, d: int, port: int | str, proto: str, client_node
         members = dst_members if dst_members is not None else tuple(dst.members)
         on = sum(1 for p in members if p.node_name == sparty.node_name)
         size = len(members)
-        if on == size:
+        if members and on == size:
             return Verdict(REACHABLE, own, {"rule": "own-node"})
     if dparty.kind == pol.NODE and sparty.kind == pol.POD and client_node is not None \
             and client_node == dparty.node_name:
