@@ -186,6 +186,19 @@ class PolicyCache:
             self.__dict__["_erules"] = got
         return got
 
+    def _egress_table(self) -> list[tuple[int, int, int, int]]:
+        """(policy, rule, classes it selects, classes its peers match) for every egress rule
+        of a policy that selects some class."""
+        got = self.__dict__.get("_etable")
+        if got is None:
+            got = []
+            for pi, ri in self._egress_rules():
+                sel = self.selected_bits(pi)
+                if sel:
+                    got.append((pi, ri, sel, self.rule_sources(pi, pol.EGRESS, ri)))
+            self.__dict__["_etable"] = got
+        return got
+
     # --- egress of client classes toward a pod class ---------------------------------------
     def egress_groups(self, dst_cid: int, port: int, proto: str, within: int | None = None) -> list[tuple[int, Half]]:
         """The client classes grouped by their egress answer toward `dst_cid` at port/proto
@@ -200,11 +213,8 @@ class PolicyCache:
                 if prof:
                     isolated |= bits
             allowed = 0
-            for pi, ri in self._egress_rules():
-                sel = self.selected_bits(pi) & isolated & ~allowed
-                if not sel:
-                    continue
-                if not (self.rule_sources(pi, pol.EGRESS, ri) >> dst_cid) & 1:
+            for pi, ri, sel, sources in self._egress_table():
+                if not (sources >> dst_cid) & 1 or not sel & isolated & ~allowed:
                     continue
                 if not self._ports_match(pi, pol.EGRESS, ri, dst_cid, port, proto):
                     continue

@@ -187,9 +187,18 @@ def _sensitive_column(eng: _Engine, col: _Column, class_nodes: dict[int, dict[st
                    for ep in eng.svc_backends(svc, sp))
     local = svc.internal_traffic_policy == "Local"
 
+    local_eps: dict[str | None, set[str]] = {}
+    if local:
+        for e in eng.endpoints_of(svc):
+            local_eps.setdefault(e.node_name, set()).add(e.address)
+    sigs: dict[str | None, Any] = {}
+
     def sig(node: str | None) -> Any:
-        s1 = frozenset(e.address for e in eng.endpoints_of(svc) if e.node_name == node) if local else None
-        return (s1, node if own_node else None)
+        got = sigs.get(node, sigs)
+        if got is sigs:
+            got = (frozenset(local_eps.get(node, ())) if local else None, node if own_node else None)
+            sigs[node] = got
+        return got
 
     groups: dict[Any, dict[int, list[tuple[str | None, Any]]]] = {}
     for cid, by_node in class_nodes.items():
