@@ -599,11 +599,16 @@ class _Engine:
             return False
         if svc.internal_traffic_policy == "Local":
             return True
-        for sp in svc.ports if col.sp is None else (col.sp,):
-            for ep in self.svc_backends(svc, sp):
-                p = self.snap.pod(ep.pod_key) if ep.pod_key else None
-                if p is not None and p.host_network:
-                    return True
+        # Any host-network pod the selector picks (a superset of the backends: safe, the
+        # node-dependent path is exact, only slower), or one a manual EndpointSlice lists.
+        if any(p.host_network for p in self.view("", svc).pods):
+            return True
+        if any(sl.namespace == svc.namespace and sl.service_name == svc.name for sl in self.snap.endpoint_slices):
+            for sp in svc.ports if col.sp is None else (col.sp,):
+                for ep in self.svc_backends(svc, sp):
+                    p = self.ip_pod.get(ep.ip)
+                    if p is not None and p.host_network:
+                        return True
         return False
 
 
