@@ -42,7 +42,7 @@ from . import matrix_eval as mev
 from . import policy as pol
 from . import proxy
 from .labels import map_selects
-from .pod_classes import ClassIndex, RowSpec, build_classes, iter_bits, pod_rows
+from .pod_classes import ClassIndex, RowSpec, build_classes, iter_bits
 from .types import (
     CLUSTER_IP,
     EXTERNAL_NAME,
@@ -732,6 +732,3 @@ __all__ = [
     "CompressedMatrix", "Group", "canonical", "merge_blocks", "pod_matrix", "service_columns",
     "service_matrix",
 ]
-
-# Re-exported for matrix_service / matrix_pods.
-_internal = (_Engine, _Column, _Backend, _aggregate, _sanitize, _pod_row_groups, _block, iter_bits, pod_rows)

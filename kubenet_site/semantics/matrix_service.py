@@ -492,6 +492,7 @@ class _IngressParts:
         self._route: dict[str, Verdict] = {}
         self._ctrl: dict[str, tuple[Any, ...]] = {}
         self._entries: dict[str, list[Verdict]] = {}
+        self._to_controller: dict[str, list[int]] = {}
         self.snap = self._view()
 
     def _view(self) -> Snapshot:
@@ -577,7 +578,10 @@ class _IngressParts:
             idx = eng.out.add(Verdict(o2, ("the controller has no Service in the topology: only the routing "
                                            "and the controller -> backend leg are checked",) + lines2, {}))
             return [idx if (block_bits >> c) & 1 else -1 for c in range(len(eng.index.classes))]
-        vec = _pod_column(eng, sport, block_bits)
+        vec = self._to_controller.get(sport.group.id)
+        if vec is None:  # every column through one controller Service shares this leg
+            vec = _pod_column(eng, sport, block_bits)
+            self._to_controller[sport.group.id] = vec
         out: list[int] = []
         memo: dict[int, int] = {-1: -1}
         for i in vec:
