@@ -399,9 +399,13 @@ def _external_cell(eng: _Engine, col: _Column, ing: _IngressParts | None) -> Ver
     client = pol.Party(pol.EXTERNAL, ip=pol.DEFAULT_EXTERNAL_IP)
     if svc.type == NODE_PORT:
         return _external_nodeport(eng, svc, sp, client)
-    if svc.type == LOAD_BALANCER:
-        dest = f"lb:{svc.key}:{sp.port}/{proto}"
-        pv = eng.proxy("external", dest, ("external", dest))
+    if svc.type == LOAD_BALANCER or svc.external_ips:
+        # The load balancer's address; for other types the first externalIP, which kube-proxy
+        # serves like the cluster IP on the nodes that receive it (service.md "External IPs").
+        ext = svc.external_ips[0] if svc.type != LOAD_BALANCER else None
+        dest = f"lb:{svc.key}:{sp.port}/{proto}" if ext is None else \
+            (f"[{ext}]:{sp.port}/{proto}" if ":" in ext else f"{ext}:{sp.port}/{proto}")
+        pv = eng.proxy("external", dest, ("external", dest), (), svc)
         if pv.outcome != "delivered":
             return Verdict(BLOCKED, pv.trace, {"hop": "load balancer / kube-proxy", "proxy": pv.outcome})
         backends = eng.backends((dest, tuple(pv.details["endpoints"])), pv.details["endpoints"])

@@ -272,6 +272,8 @@ class _Gen:
                 kw["load_balancer_ingress"] = (LoadBalancerIngress(ip=f"198.18.{count // 250}.{count % 250 + 1}"),)
             if self.local_policies and count % 100 == 3:  # rare in real clusters (node-local agents)
                 kw["internal_traffic_policy"] = "Local"
+            if stype == CLUSTER_IP and cip != "None" and count % 50 == 7:  # externalIPs, rarely
+                kw["external_ips"] = (f"192.0.2.{count // 50 % 250 + 1}",)
             sel = {"app": app} if rng.random() < 0.9 else {"tier": labels["tier"]}
             self.services.append(Service(
                 namespace=ns, name=name, type=stype, cluster_ip=cip,

@@ -106,9 +106,11 @@ def external_to_service(snap: Snapshot, svc: Service, sp: ServicePort | None) ->
             src = "external" if v.details["sourceIPPreserved"] else f"node:{n.name}"  # SNAT to that node
             per_node.append(aggregate(_connect(snap, src, *_addr(a), proto) for a in v.details["endpoints"]))
         return aggregate(per_node)
-    if svc.type == LOAD_BALANCER:
+    if svc.type == LOAD_BALANCER or svc.external_ips:
+        dest = f"lb:{svc.key}:{sp.port}/{proto}" if svc.type == LOAD_BALANCER else \
+            f"{svc.external_ips[0]}:{sp.port}/{proto}"
         try:
-            v = proxy.trace(snap, "external", f"lb:{svc.key}:{sp.port}/{proto}")
+            v = proxy.trace(snap, "external", dest)
         except Exception:  # a pending load balancer
             return BLOCKED
         if v.outcome != "delivered":

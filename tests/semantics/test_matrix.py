@@ -77,6 +77,8 @@ def _objects() -> list:
         svc("pending-lb", ns="shop", selector={"app": "web"}, cluster_ip="10.96.0.122", type="LoadBalancer",
             ports=(sport(80, "http", node_port=30085),)),
         svc("ext", ns="shop", type="ExternalName", cluster_ip=None, external_name="db.example.com"),
+        svc("web-ext", ns="shop", selector={"app": "web"}, cluster_ip="10.96.0.103", ports=(sport(80, "http"),),
+            external_ips=("192.0.2.50",)),
         svc("ctrl", ns="ingress-nginx", selector={"app.kubernetes.io/name": "ingress-nginx"},
             cluster_ip="10.96.0.200", type="LoadBalancer", ports=(sport(80, "http", name="http", node_port=30090),),
             load_balancer_ingress=(LoadBalancerIngress(ip="203.0.113.20"),)),
@@ -141,7 +143,8 @@ def test_workload_of(owner, labels, name, expected):
 def test_clusterip_rows(snap):
     m = service_matrix(snap, "clusterip")
     assert [c.id for c in m.columns] == ["svc:kube-system/kube-dns:53/TCP", "svc:shop/web:80/TCP",
-                                         "svc:shop/db:5432/TCP", "svc:shop/db-itp:5432/TCP"]
+                                         "svc:shop/db:5432/TCP", "svc:shop/db-itp:5432/TCP",
+                                         "svc:shop/web-ext:80/TCP"]
     t = _table(m)
     web, db = "svc:shop/web:80/TCP", "svc:shop/db:5432/TCP"
     assert t["other/client"][web] == "reachable"
@@ -153,7 +156,9 @@ def test_clusterip_rows(snap):
     assert t["node:n2"][db] == "reachable"  # db-0 runs on n2: its own node
     assert t["node:n1"][db] == "blocked"  # 10.0.0.1 is neither a web pod nor in 198.51.100.0/24
     assert t["node:n1"][web] == "reachable"
-    assert all(t["external"][c] == "not-applicable" for c in t["external"])
+    ext = "svc:shop/web-ext:80/TCP"  # externalIPs: served like the cluster IP on the nodes
+    assert all(t["external"][c] == "not-applicable" for c in t["external"] if c != ext)
+    assert t["external"][ext] == "reachable", _show(m, "external", ext)
     assert "ingress: isolated by shop/db" in _show(m, "other/client", db)
 
 
