@@ -47,6 +47,7 @@ def compute_pod_matrix(snap, port: int | str, protocol: str, row_block: tuple[in
         for p in sp.members:
             node_pods.setdefault(p.node_name, set()).add(j)
 
+    self_idx = eng.out.add(Verdict(REACHABLE, ("a pod never blocks traffic to itself",), {"rule": "self"}))
     rows = _pod_row_groups(eng, row_specs)
     cells: list[list[int]] = []
     member_cells: dict[int, dict[str, dict[int, int]]] = {}
@@ -54,6 +55,11 @@ def compute_pod_matrix(snap, port: int | str, protocol: str, row_block: tuple[in
         cid = spec.class_id
         row = class_rows[cid]
         copied = False
+        j_self = block.start + r
+        if len(spec.members) == 1 and len(eng.index.classes[cid].members) > 1:
+            # A one-pod group against itself is that pod to itself (its class has other pods).
+            row, copied = list(row), True
+            row[j_self] = self_idx
         if eng.pc.parties[cid].kind == pol.NODE:  # hostNetwork client: own node per column's pods
             row, copied = list(row), True
             for j in node_pods.get(eng.pc.parties[cid].node_name, ()):

@@ -244,6 +244,19 @@ def test_pod_matrix(snap):
     assert "no TCP port named 'http'" in "\n".join(named.cell("other/client", "shop/db").trace)
 
 
+def test_pod_matrix_one_pod_group_against_itself():
+    """Two single-pod workloads that behave alike share a class; each one's cell with itself is
+    the pod to itself (allowed), with the other the policy's answer (deny-all: blocked)."""
+    deny = NetworkPolicy("x", "deny", parse_selector({}), ("Ingress",))
+    s = snapshot(pod("a", ns="x", labels={"role": "w"}, ip="10.244.0.1"),
+                 pod("b", ns="x", labels={"role": "w"}, ip="10.244.0.2"), deny)
+    m = pod_matrix(s, 80)
+    assert len(build_classes(s).classes) == 1
+    t = _table(m)
+    assert t["x/a"] == {"x/a": "reachable", "x/b": "blocked"}
+    assert t["x/b"] == {"x/a": "blocked", "x/b": "reachable"}
+
+
 def test_unknown_type_is_a_query_error(snap):
     with pytest.raises(QueryError):
         service_matrix(snap, "headless")
