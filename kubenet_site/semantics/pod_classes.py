@@ -286,7 +286,7 @@ def build_classes(snap: Snapshot, port_names: Iterable[str] = ()) -> ClassIndex:
         key = (
             pod.namespace, sel_bits, ports, ip_bits,
             pod.host_network, pod.node_name if pod.host_network else None,
-            pod.phase, bool(pod.pod_ips), len(pod.pod_ips), pod.ready, pod.terminating,
+            pod.phase, tuple(":" in ip for ip in pod.pod_ips), pod.ready, pod.terminating,  # IP families
             pod.dns_policy, pod.dns_config,
             tuple(sorted(set().union(*(manual.get(ip, set()) for ip in pod.pod_ips)))) if manual else (),
         )
