@@ -486,7 +486,9 @@ class _Engine:
                                  "traffic to itself)")
                     continue
                 o, text = self.policy_pod(cid, client_node, be, proto)
-                results[be.addr] = o
+                # One verdict for the whole class: the backend pod itself is allowed, its peers not
+                # necessarily; say both rather than one that is wrong for some member.
+                results[be.addr] = o if o == pol.ALLOWED else f"{pol.ALLOWED} from itself, {o} from the others"
                 outs += [pol.ALLOWED, o]
                 lines.append(f"backend {be.addr}{who}: the client's own class: each pod reaches itself; "
                              f"the other pods of the class: {o}: {text}")

@@ -83,6 +83,8 @@ def test_every_cell_explains_itself(demo):
     assert any("api-allow-frontend-and-ingress" in line for line in db_to_api.trace)
     partial = m.cell("shop/api", "svc:shop/api:80/TCP")
     assert partial.outcome == "partial"
+    assert partial.details["backends"] == {addr: "allowed from itself, blocked from the others"
+                                           for addr in ("10.244.1.20:9000", "10.244.2.20:9000")}
     assert any("each pod reaches itself" in line for line in partial.trace)
     assert any("no ingress rule allows the client" in line for line in partial.trace)
     coredns = m.cell("kube-system/coredns", "svc:shop/api:80/TCP")
