@@ -19,7 +19,7 @@ Choose, then render: the `*_rows` functions pick the cells, `render_table` lays 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -307,19 +307,10 @@ def service_cells(svc: Service, now: datetime) -> list[str]:
     ]
 
 
-def _services_output(snap: Snapshot, namespace: str | None, all_namespaces: bool, wide: bool,
-                     now: datetime) -> GetOutput:
-    items = _listed(snap.services, namespace, all_namespaces)
-    if not items:
-        return GetOutput(stderr=_no_resources(namespace, all_namespaces))
-    rows = [(s.namespace, service_cells(s, now)) for s in items]
-    return GetOutput(_table(SERVICE_COLUMNS, rows, with_namespace=all_namespaces, wide=wide))
-
-
 def get_services(snap: Snapshot, namespace: str | None, all_namespaces: bool, wide: bool,
                  now: datetime) -> str:
     """`kubectl get svc [-n NS | -A] [-o wide]`."""
-    return _services_output(snap, namespace, all_namespaces, wide, now).text
+    return get_output(snap, "services", namespace, all_namespaces, "wide" if wide else "", now).text
 
 
 # --- Pods ------------------------------------------------------------------------------------
@@ -473,19 +464,10 @@ def pod_cells(pod: Pod, now: datetime) -> list[str]:
     ]
 
 
-def _pods_output(snap: Snapshot, namespace: str | None, all_namespaces: bool, wide: bool,
-                 now: datetime) -> GetOutput:
-    items = _listed(snap.pods, namespace, all_namespaces)
-    if not items:
-        return GetOutput(stderr=_no_resources(namespace, all_namespaces))
-    rows = [(p.namespace, pod_cells(p, now)) for p in items]
-    return GetOutput(_table(POD_COLUMNS, rows, with_namespace=all_namespaces, wide=wide))
-
-
 def get_pods(snap: Snapshot, namespace: str | None, all_namespaces: bool, wide: bool,
              now: datetime) -> str:
     """`kubectl get pods [-n NS | -A] [-o wide]`."""
-    return _pods_output(snap, namespace, all_namespaces, wide, now).text
+    return get_output(snap, "pods", namespace, all_namespaces, "wide" if wide else "", now).text
 
 
 # --- Ingresses -------------------------------------------------------------------------------
@@ -523,19 +505,10 @@ def ingress_cells(ing: Ingress, now: datetime) -> list[str]:
     ]
 
 
-def _ingresses_output(snap: Snapshot, namespace: str | None, all_namespaces: bool, wide: bool,
-                      now: datetime) -> GetOutput:
-    items = _listed(snap.ingresses, namespace, all_namespaces)
-    if not items:
-        return GetOutput(stderr=_no_resources(namespace, all_namespaces))
-    rows = [(i.namespace, ingress_cells(i, now)) for i in items]
-    return GetOutput(_table(INGRESS_COLUMNS, rows, with_namespace=all_namespaces, wide=wide))
-
-
 def get_ingresses(snap: Snapshot, namespace: str | None, all_namespaces: bool, wide: bool,
                   now: datetime) -> str:
     """`kubectl get ingress [-n NS | -A] [-o wide]` (no extra wide columns)."""
-    return _ingresses_output(snap, namespace, all_namespaces, wide, now).text
+    return get_output(snap, "ingresses", namespace, all_namespaces, "wide" if wide else "", now).text
 
 
 # --- NetworkPolicies -------------------------------------------------------------------------
@@ -549,28 +522,20 @@ def network_policy_cells(np: NetworkPolicy, now: datetime) -> list[str]:
             translate_timestamp_since(np.creation_timestamp, now)]
 
 
-def _network_policies_output(snap: Snapshot, namespace: str | None, all_namespaces: bool,
-                             wide: bool, now: datetime) -> GetOutput:
-    items = _listed(snap.network_policies, namespace, all_namespaces)
-    if not items:
-        return GetOutput(stderr=_no_resources(namespace, all_namespaces))
-    rows = [(n.namespace, network_policy_cells(n, now)) for n in items]
-    return GetOutput(_table(NETWORK_POLICY_COLUMNS, rows, with_namespace=all_namespaces, wide=wide))
-
-
 def get_network_policies(snap: Snapshot, namespace: str | None, all_namespaces: bool, wide: bool,
                          now: datetime) -> str:
     """`kubectl get netpol [-n NS | -A] [-o wide]` (no extra wide columns)."""
-    return _network_policies_output(snap, namespace, all_namespaces, wide, now).text
+    return get_output(snap, "networkpolicies", namespace, all_namespaces, "wide" if wide else "", now).text
 
 
 # --- dispatch --------------------------------------------------------------------------------
 
-_OUTPUTS = {
-    "services": _services_output,
-    "pods": _pods_output,
-    "ingresses": _ingresses_output,
-    "networkpolicies": _network_policies_output,
+# resource -> (the Snapshot field listed, its columns, its row cells)
+_TABLES: dict[str, tuple[str, tuple[Column, ...], Callable[[Any, datetime], list[str]]]] = {
+    "services": ("services", SERVICE_COLUMNS, service_cells),
+    "pods": ("pods", POD_COLUMNS, pod_cells),
+    "ingresses": ("ingresses", INGRESS_COLUMNS, ingress_cells),
+    "networkpolicies": ("network_policies", NETWORK_POLICY_COLUMNS, network_policy_cells),
 }
 
 
@@ -585,8 +550,13 @@ def get_output(snap: Snapshot, resource: str, namespace: str | None = None,
         raise ValueError(f'the server doesn\'t have a resource type "{resource}"')
     if output not in ("", "wide"):
         raise ValueError(f"unable to match a printer suitable for the output format {output!r}")
-    return _OUTPUTS[kind](snap, namespace, all_namespaces, output == "wide",
-                          now if now is not None else datetime.now(UTC))
+    field, columns, cells = _TABLES[kind]
+    items = _listed(getattr(snap, field), namespace, all_namespaces)
+    if not items:
+        return GetOutput(stderr=_no_resources(namespace, all_namespaces))
+    when = now if now is not None else datetime.now(UTC)
+    rows = [(o.namespace, cells(o, when)) for o in items]
+    return GetOutput(_table(columns, rows, with_namespace=all_namespaces, wide=output == "wide"))
 
 
 def get(snap: Snapshot, resource: str, namespace: str | None = None, all_namespaces: bool = False,
