@@ -8,13 +8,12 @@ into row blocks that run on several workers and are merged (`matrix.merge_blocks
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from kubenet_site.semantics import diagnostics, dns, endpoints, envvars, policy
+from kubenet_site.semantics import diagnostics, dns, endpoints, envvars, matrix, policy
 from kubenet_site.semantics.query import _jsonable
 from kubenet_site.semantics.types import (
     CLUSTER_IP,
@@ -189,16 +188,6 @@ def _env_steps(snap: Snapshot) -> list[Step]:
     return [Step.of_units(("env",), "environment variables", units)]
 
 
-def _matrix_module():
-    """semantics.matrix, once it has landed (another part of the engine)."""
-    try:
-        return importlib.import_module("kubenet_site.semantics.matrix")
-    except ModuleNotFoundError as exc:
-        if exc.name == "kubenet_site.semantics.matrix":
-            return None
-        raise
-
-
 def matrix_json(m: Any) -> dict[str, Any]:
     """A CompressedMatrix as JSON, every row on one page, with its place among the rows."""
     out = m.to_dict(page=1, page_size=max(1, len(m.rows)))
@@ -211,7 +200,6 @@ def matrix_from_json(d: dict[str, Any]) -> Any:
     """matrix_json's inverse (what merge_blocks takes); verdict numbers are made dense."""
     from kubenet_site.semantics.types import Verdict
 
-    matrix = _matrix_module()
     used = sorted(d["verdicts"], key=int)
     number = {int(k): i for i, k in enumerate(used)}
     verdicts = [Verdict(v["outcome"], tuple(v.get("trace") or ()), v.get("details") or {})
@@ -237,7 +225,6 @@ def merge_blocks(merge: str, blocks: list[dict[str, Any]]) -> Any:
         for b in blocks:
             joined.update(b)
         return dict(sorted(joined.items()))
-    matrix = _matrix_module()
     return matrix_json(matrix.merge_blocks([matrix_from_json(b) for b in blocks]))
 
 
@@ -247,10 +234,6 @@ def block_rows(total: int, index: int, count: int) -> tuple[int, int]:
 
 
 def _matrix_step(path: tuple[str, ...], title: str, fn_name: str, *args: Any, **kwargs: Any) -> Step:
-    matrix = _matrix_module()
-    if matrix is None or not hasattr(matrix, fn_name):
-        unavailable = {"error": f"semantics.matrix.{fn_name} is not available in this build"}
-        return Step(path, title, [Unit("", lambda: unavailable)])
     fn = getattr(matrix, fn_name)
 
     def whole() -> Any:

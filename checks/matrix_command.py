@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import IO, Any
 
+from kubenet_site.semantics import matrix
 from kubenet_site.semantics.manifests import build_snapshot, parse_cluster
 
 from .check_command import CheckUsageError, load_paths
@@ -29,12 +30,6 @@ COLUMN_WORDS = {"pods": "pod group", "ingress": "Ingress host+path", "externalna
 
 class MatrixUsageError(CheckUsageError):
     pass
-
-
-def _matrix_module():
-    from kubenet_site.semantics import matrix
-
-    return matrix
 
 
 def snapshot_from(paths: list[str], topology: str | None, team: str | None, stderr: IO) -> Any:
@@ -73,7 +68,6 @@ def _port(value: str | None, kind: str) -> int | str | None:
 
 
 def compute(snap: Any, kind: str, port: int | str | None, protocol: str | None) -> Any:
-    matrix = _matrix_module()
     if kind == "pods":
         if port is None:
             from .kinds import policy_ports
