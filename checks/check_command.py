@@ -3,7 +3,7 @@ assertion, as text, JSON or JUnit; exit 1 when one reaches the `--fail-on` thres
 
 PATH mode never touches the database: files are read, assertion documents (docs/assertions.md)
 are set apart, the rest is built into a cluster by the engine (build_snapshot's refusals are
-errors; diagnostics.diagnose and ingress.conflicts add warnings and infos) and the assertions
+errors; diagnostics.diagnose, Ingress conflicts included, adds warnings and infos) and the assertions
 are answered by query.run over the same manifests. --topology reads the stored topology through
 services.queries.get_topology; assertion objects kept in it (an unmodelled kind) are evaluated
 too.
@@ -273,12 +273,6 @@ def _source_index(objects: list[dict[str, Any]], sources: list[str]) -> dict[str
     return index
 
 
-def _conflicts(snapshot: Any) -> list[Any]:
-    from kubenet_site.semantics import ingress
-
-    return list(ingress.conflicts(snapshot))
-
-
 def evaluate_findings(loaded: Loaded, cluster: Mapping[str, Any] | None) -> tuple[list[Finding], Any]:
     build = build_snapshot(loaded.objects, parse_cluster(cluster))
     where = _source_index(loaded.objects, loaded.sources)
@@ -293,12 +287,11 @@ def evaluate_findings(loaded: Loaded, cluster: Mapping[str, Any] | None) -> tupl
     for d in build.errors:
         findings.append(Finding(d.code, "error", d.object, d.field, d.message, source_of(d.object, True)))
     lints = list(build.warnings)
-    for name, fn in (("diagnostics", lint.diagnose), ("ingress", _conflicts)):
-        try:
-            lints += fn(build.snapshot)
-        except Exception as exc:  # a broken lint is reported, the other findings still come
-            findings.append(Finding("diagnostics-failed", "warning", "", "", f"{name}: internal error: "
-                                    f"{type(exc).__name__}: {exc}", ""))
+    try:
+        lints += lint.diagnose(build.snapshot)
+    except Exception as exc:  # a broken lint is reported, the other findings still come
+        findings.append(Finding("diagnostics-failed", "warning", "", "", f"diagnostics: internal error: "
+                                f"{type(exc).__name__}: {exc}", ""))
     for d in lints:
         findings.append(Finding(d.code, d.severity, d.object, d.field, d.message, source_of(d.object, False)))
     return findings, build

@@ -132,6 +132,14 @@ def pod_node_not_found(snap: Snapshot) -> Iterable[Diagnostic]:
                              "endpoints (except for Services with publishNotReadyAddresses)")
 
 
+def ingress_conflicts(snap: Snapshot) -> Iterable[Diagnostic]:
+    """Ingress paths and default backends another served Ingress shadows (ingress.conflicts:
+    ingress-nginx merges Ingresses per host, the oldest wins)."""
+    from .ingress import conflicts  # the merge rules live with the Ingress routing
+
+    return conflicts(snap)
+
+
 CHECKS: list[Callable[[Snapshot], Iterable[Diagnostic]]] = [
     selector_matches_nothing,
     no_ready_endpoints,
@@ -140,6 +148,7 @@ CHECKS: list[Callable[[Snapshot], Iterable[Diagnostic]]] = [
     pod_without_ip,
     headless_hostname_without_service,
     pod_node_not_found,
+    ingress_conflicts,
 ]
 
 

@@ -19,16 +19,17 @@ from typing import Any
 from .manifests import ManifestError, build_snapshot, load_documents, parse_cluster, parse_yaml_documents
 from .types import QueryError
 
-# kind -> (modules under kubenet_site.semantics, tried in order; function)
-HANDLERS: dict[str, tuple[tuple[str, ...], str]] = {
-    "select": (("endpoints",), "answer_select"),
-    "endpoints": (("endpoints",), "answer_endpoints"),
-    "dns": (("dns",), "answer_dns"),
-    "env": (("envvars",), "answer_env"),
-    "route": (("proxy",), "answer_route"),
-    "connect": (("policy",), "answer_connect"),
-    "reachability": (("matrix", "reachability"), "answer_reachability"),
-    "ingress-route": (("ingress",), "answer_ingress_route"),
+# kind -> (module under kubenet_site.semantics, function); imported on first use, so reading a
+# document does not load every area of the engine.
+HANDLERS: dict[str, tuple[str, str]] = {
+    "select": ("endpoints", "answer_select"),
+    "endpoints": ("endpoints", "answer_endpoints"),
+    "dns": ("dns", "answer_dns"),
+    "env": ("envvars", "answer_env"),
+    "route": ("proxy", "answer_route"),
+    "connect": ("policy", "answer_connect"),
+    "reachability": ("reachability", "answer_reachability"),
+    "ingress-route": ("ingress", "answer_ingress_route"),
 }
 PACKAGE = __name__.rpartition(".")[0]
 
@@ -76,20 +77,9 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def _handler(kind: str):
-    module_names, func_name = HANDLERS[kind]
-    for name in module_names:
-        full = f"{PACKAGE}.{name}"
-        try:
-            module = importlib.import_module(full)
-        except ModuleNotFoundError as exc:
-            if exc.name == full:
-                continue
-            raise
-        fn = getattr(module, func_name, None)
-        if fn is not None:
-            return fn
-    return None
+def _handler(kind: str) -> Any:
+    module_name, func_name = HANDLERS[kind]
+    return getattr(importlib.import_module(f"{PACKAGE}.{module_name}"), func_name)
 
 
 def _answer(snapshot: Any, build: Any, query: Any) -> dict[str, Any]:
@@ -103,10 +93,7 @@ def _answer(snapshot: Any, build: Any, query: Any) -> dict[str, Any]:
         known = ", ".join(sorted([*HANDLERS, "validate"]))
         return {"kind": kind, "error": f"unknown query kind {kind!r} (known: {known})"}
     try:
-        fn = _handler(kind)
-        if fn is None:
-            return {"kind": kind, "error": f"query kind {kind!r} is not available in this build"}
-        answer = fn(snapshot, query)
+        answer = _handler(kind)(snapshot, query)
     except QueryError as exc:
         return {"kind": kind, "error": str(exc)}
     except Exception as exc:  # one broken handler must not sink the document
@@ -118,13 +105,9 @@ def _answer(snapshot: Any, build: Any, query: Any) -> dict[str, Any]:
 
 
 def _diagnose(snapshot: Any) -> list[dict[str, str]]:
-    try:
-        module = importlib.import_module(f"{PACKAGE}.diagnostics")
-    except ModuleNotFoundError as exc:
-        if exc.name == f"{PACKAGE}.diagnostics":
-            return []
-        raise
-    return [d.as_dict() if hasattr(d, "as_dict") else _jsonable(d) for d in module.diagnose(snapshot)]
+    from .diagnostics import diagnose  # imported on first use, as the handlers are
+
+    return [d.as_dict() for d in diagnose(snapshot)]
 
 
 def run(document: Any) -> dict[str, Any]:
