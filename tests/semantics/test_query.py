@@ -147,3 +147,31 @@ def test_answers_repeat_kind_and_are_json():
     assert a["kind"] == "endpoints"
     assert a["ports"]["http"]["ready"] == ["10.244.1.7:8080"]
     json.dumps(out)
+
+
+CONFLICTING_INGRESSES = """
+apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata: {name: nginx, annotations: {ingressclass.kubernetes.io/is-default-class: "true"}}
+spec: {controller: k8s.io/ingress-nginx}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: first, namespace: default, creationTimestamp: "2026-01-01T00:00:00Z"}
+spec:
+  rules: [{host: a.example.com, http: {paths: [{path: /, pathType: Prefix,
+           backend: {service: {name: one, port: {number: 80}}}}]}}]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: second, namespace: default, creationTimestamp: "2026-02-01T00:00:00Z"}
+spec:
+  rules: [{host: a.example.com, http: {paths: [{path: /, pathType: Prefix,
+           backend: {service: {name: two, port: {number: 80}}}}]}}]
+"""
+
+
+def test_every_document_reports_ingress_conflicts_in_its_diagnostics():
+    out = run({"manifests": CONFLICTING_INGRESSES, "queries": []})
+    conflicts = [d for d in out["diagnostics"] if d["code"] == "ingress-path-conflict"]
+    assert [d["object"] for d in conflicts] == ["Ingress/default/second"]
