@@ -94,7 +94,8 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "ports": [{"name": "str", "port": "int", "protocol": "str", "appProtocol": "str"}],
         }],
     },
-    "IngressClass": {"metadata": META, "spec": {"controller": "str", "parameters": "any"}},
+    "IngressClass": {"metadata": META, "spec": {"controller": "str", "parameters": {
+        "apiGroup": "str", "kind": "str", "name": "str", "scope": "str", "namespace": "str"}}},
     "Ingress": {
         "metadata": META,
         "spec": {

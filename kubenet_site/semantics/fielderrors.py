@@ -234,6 +234,11 @@ CIDR_MSG = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"
 
 
 def parse_ip(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """An IP as Go parses it: IPv6 zones ("fe80::1%eth0") are not IP addresses. (Go's sloppy
+    parser also takes IPv4 octets with leading zeros, "010.0.0.1"; kubenet refuses those, as
+    the rest of the engine parses addresses with Python's ipaddress.)"""
+    if not isinstance(value, str) or "%" in value:
+        return None
     try:
         return ipaddress.ip_address(value)
     except ValueError:
@@ -256,6 +261,71 @@ def is_valid_ip(path: str, value: str) -> list[FieldError]:
 
 def is_valid_cidr(path: str, value: str) -> list[FieldError]:
     return [] if parse_cidr(value) is not None else [invalid(path, value, CIDR_MSG)]
+
+
+def too_many(path: str, actual: int, maximum: int) -> FieldError:
+    """field.TooMany: "Too many: 101: must have at most 100 items"."""
+    return FieldError(path, TOO_MANY, f"must have at most {maximum} {'item' if maximum == 1 else 'items'}", actual)
+
+
+def too_long(path: str, maximum: int) -> FieldError:
+    """field.TooLong: the value is never printed ("Too long: may not be more than 250 bytes")."""
+    return FieldError(path, TOO_LONG, f"may not be more than {maximum} {'byte' if maximum == 1 else 'bytes'}")
+
+
+def is_valid_ipv4_address(path: str, value: str) -> list[FieldError]:
+    """validation.go IsValidIPv4Address."""
+    ip = parse_ip(value)
+    return [] if ip is not None and ip.version == 4 else [invalid(path, value, "must be a valid IPv4 address")]
+
+
+def is_valid_ipv6_address(path: str, value: str) -> list[FieldError]:
+    """validation.go IsValidIPv6Address."""
+    ip = parse_ip(value)
+    return [] if ip is not None and ip.version == 6 else [invalid(path, value, "must be a valid IPv6 address")]
+
+
+def is_fully_qualified_domain_name(path: str, name: str) -> list[FieldError]:
+    """validation.go IsFullyQualifiedDomainName: a DNS-1123 subdomain of two labels or more."""
+    if not name:
+        return [required(path)]
+    name = name.removesuffix(".")
+    errs = is_dns1123_subdomain(name)
+    if errs:
+        return [invalid(path, name, ",".join(errs))]
+    labels = name.split(".")
+    if len(labels) < 2:
+        return [invalid(path, name, "should be a domain with at least two segments separated by dots")]
+    for label in labels:
+        errs = is_dns1123_label(label)
+        if errs:
+            return [invalid(path, label, ",".join(errs))]
+    return []
+
+
+def is_path_segment_name(name: str) -> list[str]:
+    """apimachinery api/validate/content IsPathSegmentName (formerly path.IsValidPathSegmentName)."""
+    for bad in (".", ".."):
+        if name == bad:
+            return [f"may not be '{bad}'"]
+    return [f"may not contain '{c}'" for c in ("/", "%") if c in name]
+
+
+HTTP_PATH_FMT = "[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+"
+_HTTP_PATH_RE = re.compile("^" + HTTP_PATH_FMT + "$")
+
+
+def is_domain_prefixed_path(path: str, value: str) -> list[FieldError]:
+    """validation.go IsDomainPrefixedPath."""
+    if not value:
+        return [required(path)]
+    host, sep, rest = value.partition("/")
+    if not sep or not host or not rest:
+        return [invalid(path, value, 'must be a domain-prefixed path (such as "acme.io/foo")')]
+    errs = [invalid(path, host, m) for m in is_dns1123_subdomain(host)]
+    if not _HTTP_PATH_RE.match(rest):
+        errs.append(invalid(path, rest, regex_error("Invalid path", HTTP_PATH_FMT)))
+    return errs
 
 
 def name_errors(path: str, value: str, check) -> list[FieldError]:

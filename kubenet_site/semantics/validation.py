@@ -12,6 +12,8 @@ Inputs have passed decoding.type_errors, so present fields have the right JSON t
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from typing import Any
 
 from .fielderrors import (
@@ -20,13 +22,19 @@ from .fielderrors import (
     GoLiteral,
     duplicate,
     forbidden,
+    go_repr,
     invalid,
     is_dns1035_label,
     is_dns1123_label,
     is_dns1123_subdomain,
+    is_domain_prefixed_path,
+    is_fully_qualified_domain_name,
+    is_path_segment_name,
     is_qualified_name,
     is_valid_cidr,
     is_valid_ip,
+    is_valid_ipv4_address,
+    is_valid_ipv6_address,
     is_valid_label_value,
     is_valid_port_name,
     is_valid_port_num,
@@ -36,13 +44,17 @@ from .fielderrors import (
     parse_cidr,
     parse_ip,
     required,
+    too_long,
+    too_many,
 )
 
 PROTOCOLS = ("SCTP", "TCP", "UDP")  # sets.List(supportedPortProtocols), sorted
 SERVICE_TYPES = ("ClusterIP", "ExternalName", "LoadBalancer", "NodePort")
 IP_FAMILIES = ("IPv4", "IPv6")
 IP_FAMILY_POLICIES = ("PreferDualStack", "RequireDualStack", "SingleStack")
-DNS_POLICIES = ("ClusterFirst", "ClusterFirstWithHostNet", "Default", "None")
+# validateDNSPolicy lists these in its own order, not sorted.
+DNS_POLICIES = ("ClusterFirstWithHostNet", "ClusterFirst", "Default", "None")
+KUBELET_PORT = 10250  # pkg/cluster/ports.KubeletPort
 PATH_TYPES = ("Exact", "ImplementationSpecific", "Prefix")
 MAX_CLIENT_IP_TIMEOUT = 86400  # core.MaxClientIPServiceAffinitySeconds
 MAX_DNS_NAMESERVERS = 3
@@ -82,7 +94,7 @@ def validate_annotations(annotations: dict[str, str] | None, path: str) -> list[
         errs += [invalid(path, k, m) for m in is_qualified_name(k.lower())]
         total += len(k) + len(v)
     if total > 256 * 1024:  # TotalAnnotationSizeLimitB
-        errs.append(FieldError(path, "Too long", "must have at most 262144 bytes"))
+        errs.append(too_long(path, 256 * 1024))
     return errs
 
 
@@ -132,22 +144,40 @@ def validate_label_selector(sel: dict[str, Any] | None, path: str) -> list[Field
 # --- Service ----------------------------------------------------------------------------------------
 
 def validate_non_special_ip(ip: str, path: str) -> list[FieldError]:
-    """validation.go ValidateNonSpecialIP."""
+    """validation.go ValidateNonSpecialIP / ValidateEndpointIP (the unspecified message quotes
+    the value as given: "may not be unspecified (::)")."""
     addr = parse_ip(ip)
     if addr is None:
-        return []
+        return [invalid(path, ip, "must be a valid IP address")]
+    errs: list[FieldError] = []
     if addr.is_unspecified:
-        return [invalid(path, ip, "may not be unspecified (0.0.0.0)")]
+        errs.append(invalid(path, ip, f"may not be unspecified ({ip})"))
     if addr.is_loopback:
-        return [invalid(path, ip, "may not be in the loopback range (127.0.0.0/8, ::1/128)")]
-    if addr.is_link_local:
-        return [invalid(path, ip, "may not be in the link-local range (169.254.0.0/16, fe80::/10)")]
-    if addr.is_multicast and (str(addr).startswith("224.0.0.") or str(addr).lower().startswith("ff02:")):
-        return [invalid(path, ip, "may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)")]
-    return []
+        errs.append(invalid(path, ip, "may not be in the loopback range (127.0.0.0/8, ::1/128)"))
+    if addr.version == 4:
+        link_local = addr in _V4_LINK_LOCAL
+        ll_multicast = addr in _V4_LL_MULTICAST
+    else:
+        link_local = addr in _V6_LINK_LOCAL
+        packed = addr.packed  # Go IsLinkLocalMulticast: ff02::/16, any flags nibble (ffX2::)
+        ll_multicast = packed[0] == 0xFF and packed[1] & 0x0F == 0x02
+    if link_local:
+        errs.append(invalid(path, ip, "may not be in the link-local range (169.254.0.0/16, fe80::/10)"))
+    if ll_multicast:
+        errs.append(invalid(path, ip, "may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)"))
+    return errs
+
+
+_V4_LINK_LOCAL = ipaddress.ip_network("169.254.0.0/16")
+_V4_LL_MULTICAST = ipaddress.ip_network("224.0.0.0/24")
+_V6_LINK_LOCAL = ipaddress.ip_network("fe80::/10")
 
 
 def is_headless(spec: dict[str, Any]) -> bool:
+    """validation.go isHeadlessService: clusterIPs is exactly ["None"]."""
+    cips = spec.get("clusterIPs")
+    if isinstance(cips, list) and cips:
+        return cips == ["None"]
     return spec.get("clusterIP") == "None"
 
 
@@ -247,6 +277,11 @@ def validate_service(obj: dict[str, Any]) -> list[FieldError]:
     if not ports and not is_headless(spec) and stype != "ExternalName":
         errs.append(required("spec.ports"))
     cips = _l(spec.get("clusterIPs"))
+    if stype == "LoadBalancer":
+        for i, p in enumerate(ports):
+            if p.get("port") == KUBELET_PORT:
+                errs.append(invalid(f"spec.ports[{i}]", KUBELET_PORT,
+                                    f"may not expose port {KUBELET_PORT} externally since it is used by kubelet"))
     if stype == "LoadBalancer" and is_headless(spec):
         errs.append(invalid("spec.clusterIPs[0]", cips[0] if cips else "None",
                             "may not be set to 'None' for LoadBalancer services"))
@@ -421,10 +456,35 @@ def _validate_containers(containers: list[Any], path: str, all_names: set[str]) 
     return errs
 
 
+def _check_host_port_conflicts(containers: list[Any], path: str) -> list[FieldError]:
+    """validation.go checkHostPortConflicts / AccumulateUniqueHostPorts: one hostIP/protocol/hostPort
+    once across the regular containers (Duplicate value: "/TCP/8080")."""
+    errs: list[FieldError] = []
+    seen: set[str] = set()
+    for i, c in enumerate(containers):
+        for j, p in enumerate(_l(_d(c).get("ports"))):
+            p = _d(p)
+            hp = p.get("hostPort") or 0
+            if not hp:
+                continue
+            key = f"{p.get('hostIP') or ''}/{p.get('protocol') or ''}/{hp}"
+            if key in seen:
+                errs.append(duplicate(f"{path}[{i}].ports[{j}].hostPort", key))
+            seen.add(key)
+    return errs
+
+
+_RELAXED_LABEL = "_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?"
+_RELAXED_SEARCH = re.compile(f"^{_RELAXED_LABEL}(\\.{_RELAXED_LABEL})*$")
+
+
 def _validate_dns(spec: dict[str, Any]) -> list[FieldError]:
+    """validateDNSPolicy and validatePodDNSConfig."""
     errs: list[FieldError] = []
     policy = spec.get("dnsPolicy") or ""
-    if policy not in DNS_POLICIES:
+    if not policy:
+        errs.append(required("spec.dnsPolicy"))
+    elif policy not in DNS_POLICIES:
         errs.append(not_supported("spec.dnsPolicy", policy, DNS_POLICIES))
     cfg = spec.get("dnsConfig")
     if policy == "None":
@@ -449,9 +509,14 @@ def _validate_dns(spec: dict[str, Any]) -> list[FieldError]:
                                 f"must not have more than {MAX_DNS_SEARCH_CHARS} characters (including spaces) "
                                 "in the search list"))
         for i, s in enumerate(searches):
-            if s == ".":  # a single dot is allowed (it stops the node's search list being appended)
+            # RelaxedDNSSearchValidation (default since 1.33): a lone "." is allowed, and labels
+            # may carry underscores ("_sip._tcp.example.com"); a trailing dot is fine.
+            if s == ".":
                 continue
-            errs += name_errors(f"spec.dnsConfig.searches[{i}]", s.removesuffix("."), is_dns1123_subdomain)
+            s = s.removesuffix(".")
+            if _RELAXED_SEARCH.match(s) and len(s) <= 253:
+                continue
+            errs += name_errors(f"spec.dnsConfig.searches[{i}]", s, is_dns1123_subdomain)
         for i, o in enumerate(_l(cfg.get("options"))):
             if not _d(o).get("name"):
                 errs.append(required(f"spec.dnsConfig.options[{i}]", "must not be empty"))
@@ -459,7 +524,9 @@ def _validate_dns(spec: dict[str, Any]) -> list[FieldError]:
 
 
 def validate_pod(obj: dict[str, Any]) -> list[FieldError]:
-    """The networking-relevant parts of ValidatePodCreate / ValidatePodSpec."""
+    """The networking-relevant parts of ValidatePodCreate / ValidatePodSpec, in its order:
+    containers (host port conflicts last), init containers, validatePodHostNetworkDeps,
+    dnsPolicy, dnsConfig, hostname, subdomain."""
     meta, spec = _d(obj.get("metadata")), _d(obj.get("spec"))
     errs = validate_object_meta(meta, "Pod", True)
     containers = _l(spec.get("containers"))
@@ -467,24 +534,25 @@ def validate_pod(obj: dict[str, Any]) -> list[FieldError]:
     if not containers:
         errs.append(required("spec.containers"))
     errs += _validate_containers(containers, "spec.containers", names)
+    errs += _check_host_port_conflicts(containers, "spec.containers")
     errs += _validate_containers(_l(spec.get("initContainers")), "spec.initContainers", names)
     for i, c in enumerate(_l(spec.get("initContainers"))):
         rp = _d(c).get("restartPolicy")
         if rp is not None and rp != "Always":
             errs.append(not_supported(f"spec.initContainers[{i}].restartPolicy", rp, ("Always",)))
+    if spec.get("hostNetwork"):
+        # validatePodHostNetworkDeps: regular containers only; the value printed is the hostPort.
+        for i, c in enumerate(containers):
+            for j, p in enumerate(_l(_d(c).get("ports"))):
+                p = _d(p)
+                hp = p.get("hostPort") or 0
+                if hp != (p.get("containerPort") or 0):
+                    errs.append(invalid(f"spec.containers[{i}].ports[{j}].hostPort", hp,
+                                        "must match `containerPort` when `hostNetwork` is true"))
     errs += _validate_dns(spec)
     for key in ("hostname", "subdomain"):
         if spec.get(key):
             errs += name_errors(f"spec.{key}", spec[key], is_dns1123_label)
-    if spec.get("hostNetwork"):
-        # validateHostNetwork: hostPort must equal containerPort.
-        for field in ("containers", "initContainers"):
-            for i, c in enumerate(_l(spec.get(field))):
-                for j, p in enumerate(_l(_d(c).get("ports"))):
-                    p = _d(p)
-                    if p.get("hostPort") != p.get("containerPort"):
-                        errs.append(invalid(f"spec.{field}[{i}].ports[{j}].hostPort", p.get("containerPort") or 0,
-                                            "must match `containerPort` when `hostNetwork` is true"))
     status = _d(obj.get("status"))
     for i, entry in enumerate(_l(status.get("podIPs"))):
         errs += is_valid_ip(f"status.podIPs[{i}].ip", _d(entry).get("ip") or "")
@@ -510,33 +578,46 @@ def validate_node(obj: dict[str, Any]) -> list[FieldError]:
 
 
 ADDRESS_TYPES = ("FQDN", "IPv4", "IPv6")
+MAX_SLICE_ENDPOINTS, MAX_SLICE_ADDRESSES, MAX_SLICE_PORTS = 1000, 100, 20000
 
 
 def validate_endpoint_slice(obj: dict[str, Any]) -> list[FieldError]:
-    """discovery/validation ValidateEndpointSlice (addresses, ports)."""
+    """discovery/validation ValidateEndpointSlice: addressType, endpoints, ports (port numbers are
+    not checked upstream)."""
     errs = validate_object_meta(_d(obj.get("metadata")), "EndpointSlice", True)
     at = obj.get("addressType") or ""
     if not at:
         errs.append(required("addressType"))
     elif at not in ADDRESS_TYPES:
         errs.append(not_supported("addressType", at, ADDRESS_TYPES))
-    for i, ep in enumerate(_l(obj.get("endpoints"))):
-        addrs = _l(_d(ep).get("addresses"))
+    endpoints = _l(obj.get("endpoints"))
+    if len(endpoints) > MAX_SLICE_ENDPOINTS:
+        errs.append(too_many("endpoints", len(endpoints), MAX_SLICE_ENDPOINTS))
+        endpoints = []
+    for i, ep in enumerate(endpoints):
+        ep, ip_ = _d(ep), f"endpoints[{i}]"
+        addrs = _l(ep.get("addresses"))
         if not addrs:
-            errs.append(required(f"endpoints[{i}].addresses", "must contain at least 1 address"))
-        elif len(addrs) > 100:
-            errs.append(FieldError(f"endpoints[{i}].addresses", "Too many", "must have at most 100 items"))
+            errs.append(required(f"{ip_}.addresses", "must contain at least 1 address"))
+        elif len(addrs) > MAX_SLICE_ADDRESSES:
+            errs.append(too_many(f"{ip_}.addresses", len(addrs), MAX_SLICE_ADDRESSES))
         for j, a in enumerate(addrs):
-            ip = parse_ip(a)
-            ap = f"endpoints[{i}].addresses[{j}]"
-            if at == "IPv4" and (ip is None or ip.version != 4):
-                errs.append(invalid(ap, a, "must be a valid IPv4 address"))
-            elif at == "IPv6" and (ip is None or ip.version != 6):
-                errs.append(invalid(ap, a, "must be a valid IPv6 address"))
+            ap = f"{ip_}.addresses[{j}]"
+            if at == "IPv4":
+                errs += is_valid_ipv4_address(ap, a) + validate_non_special_ip(a, ap)
+            elif at == "IPv6":
+                errs += is_valid_ipv6_address(ap, a) + validate_non_special_ip(a, ap)
             elif at == "FQDN":
-                errs += name_errors(ap, a, is_dns1123_subdomain)
+                errs += is_fully_qualified_domain_name(ap, a)
+        if ep.get("nodeName") is not None:
+            errs += name_errors(f"{ip_}.nodeName", ep["nodeName"], is_dns1123_subdomain)
+        if ep.get("hostname") is not None:
+            errs += name_errors(f"{ip_}.hostname", ep["hostname"], is_dns1123_label)
+    ports = _l(obj.get("ports"))
+    if len(ports) > MAX_SLICE_PORTS:
+        return errs + [too_many("ports", len(ports), MAX_SLICE_PORTS)]
     names: set[str] = set()
-    for i, p in enumerate(_l(obj.get("ports"))):
+    for i, p in enumerate(ports):
         p = _d(p)
         name = p.get("name") or ""
         if name:
@@ -544,11 +625,13 @@ def validate_endpoint_slice(obj: dict[str, Any]) -> list[FieldError]:
         if name in names:
             errs.append(duplicate(f"ports[{i}].name", name))
         names.add(name)
-        if p.get("port") is not None:
-            errs += [invalid(f"ports[{i}].port", p["port"], m) for m in is_valid_port_num(p["port"])]
         proto = p.get("protocol") or ""
-        if proto not in PROTOCOLS:
+        if not proto:
+            errs.append(required(f"ports[{i}].protocol"))
+        elif proto not in PROTOCOLS:
             errs.append(not_supported(f"ports[{i}].protocol", proto, PROTOCOLS))
+        if p.get("appProtocol") is not None:
+            errs += [invalid(f"ports[{i}].appProtocol", p["appProtocol"], m) for m in is_qualified_name(p["appProtocol"])]
     return errs
 
 
@@ -601,7 +684,9 @@ def validate_network_policy(obj: dict[str, Any]) -> list[FieldError]:
                 errs += _validate_peer(_d(peer), f"{rp}.{peers_key}[{j}]")
     types = _l(spec.get("policyTypes"))
     if len(types) > 2:
-        errs.append(invalid("spec.policyTypes", types, "may not specify more than two policyTypes"))
+        value = GoLiteral("[]networking.PolicyType{" + ", ".join(go_repr(t) for t in types) + "}")
+        errs.append(invalid("spec.policyTypes", value, "may not specify more than two policyTypes"))
+        return errs
     for i, t in enumerate(types):
         if t not in ("Ingress", "Egress"):
             errs.append(not_supported(f"spec.policyTypes[{i}]", t, ("Ingress", "Egress")))
@@ -620,7 +705,7 @@ def _validate_np_port(port: dict[str, Any], path: str) -> list[FieldError]:
             errs += [invalid(f"{path}.port", p, m) for m in is_valid_port_num(p)]
             if end is not None:
                 if end < p:
-                    errs.append(invalid(f"{path}.endPort", p, "must be greater than or equal to `port`"))
+                    errs.append(invalid(f"{path}.endPort", end, "must be greater than or equal to `port`"))
                 errs += [invalid(f"{path}.endPort", end, m) for m in is_valid_port_num(end)]
         else:
             if end is not None:
@@ -668,19 +753,48 @@ def _validate_peer(peer: dict[str, Any], path: str) -> list[FieldError]:
 
 
 def validate_ingress_class(obj: dict[str, Any]) -> list[FieldError]:
-    """networking/validation ValidateIngressClass: controller a domain-prefixed path."""
+    """networking/validation ValidateIngressClass / validateIngressClassSpec."""
     errs = validate_object_meta(_d(obj.get("metadata")), "IngressClass", False)
-    ctl = _d(obj.get("spec")).get("controller") or ""
-    if len(ctl) > 250:
-        errs.append(FieldError("spec.controller", "Too long", "may not be more than 250 bytes"))
-    # apimachinery validation IsDomainPrefixedPath
-    host, sep, rest = ctl.partition("/")
+    spec = _d(obj.get("spec"))
+    ctl = spec.get("controller") or ""
     if not ctl:
         errs.append(required("spec.controller"))
-    elif not sep or not host or not rest:
-        errs.append(invalid("spec.controller", ctl, 'must be a domain-prefixed path (such as "acme.io/foo")'))
     else:
-        errs += name_errors("spec.controller", host, is_dns1123_subdomain)
+        if len(ctl) > 250:  # maxLenIngressClassController
+            errs.append(too_long("spec.controller", 250))
+        errs += is_domain_prefixed_path("spec.controller", ctl)
+    if spec.get("parameters") is not None:
+        errs += _validate_ingress_class_parameters(_d(spec["parameters"]), "spec.parameters")
+    return errs
+
+
+PARAMETER_SCOPES = ("Cluster", "Namespace")
+
+
+def _validate_ingress_class_parameters(params: dict[str, Any], path: str) -> list[FieldError]:
+    """networking/validation validateIngressClassParametersReference."""
+    errs: list[FieldError] = []
+    if params.get("apiGroup") is not None:
+        errs += name_errors(f"{path}.apiGroup", params["apiGroup"], is_dns1123_subdomain)
+    for key in ("kind", "name"):
+        value = params.get(key) or ""
+        if not value:
+            errs.append(required(f"{path}.{key}"))
+        else:
+            errs += [invalid(f"{path}.{key}", value, m) for m in is_path_segment_name(value)]
+    scope = params.get("scope")
+    if scope is None:
+        return errs + [required(f"{path}.scope")]
+    if scope not in PARAMETER_SCOPES:
+        return errs + [not_supported(f"{path}.scope", scope, PARAMETER_SCOPES)]
+    ns = params.get("namespace")
+    if scope == "Namespace":
+        if ns is None:
+            errs.append(required(f"{path}.namespace", "`parameters.scope` is set to 'Namespace'"))
+        else:
+            errs += name_errors(f"{path}.namespace", ns, is_dns1123_label)
+    if scope == "Cluster" and ns is not None:
+        errs.append(forbidden(f"{path}.namespace", "`parameters.scope` is set to 'Cluster'"))
     return errs
 
 
@@ -693,9 +807,6 @@ def validate_ingress(obj: dict[str, Any]) -> list[FieldError]:
     errs = validate_object_meta(meta, "Ingress", True)
     annotation = _d(meta.get("annotations")).get(INGRESS_CLASS_ANNOTATION)
     cls = spec.get("ingressClassName")
-    if cls is not None and annotation is not None and cls != annotation:
-        errs.append(invalid(f"annotations.{INGRESS_CLASS_ANNOTATION}", annotation,
-                            "must match `ingressClassName` when both are specified"))
     rules = _l(spec.get("rules"))
     if not rules and spec.get("defaultBackend") is None:
         value = GoLiteral("[]networking.IngressRule{}" if spec.get("rules") == [] else "[]networking.IngressRule(nil)")
@@ -726,6 +837,10 @@ def validate_ingress(obj: dict[str, Any]) -> list[FieldError]:
             errs += name_errors(f"spec.tls[{i}].secretName", secret, is_dns1123_subdomain)
     if cls is not None:
         errs += name_errors("spec.ingressClassName", cls, is_dns1123_subdomain)
+    # ValidateIngressCreate checks the class annotation after the whole object.
+    if cls is not None and annotation is not None and cls != annotation:
+        errs.append(invalid(f"annotations.{INGRESS_CLASS_ANNOTATION}", annotation,
+                            "must match `ingressClassName` when both are specified"))
     return errs
 
 
@@ -769,10 +884,13 @@ def _validate_backend(b: dict[str, Any], path: str) -> list[FieldError]:
         errs = []
         if res.get("apiGroup") is not None:
             errs += name_errors(f"{path}.resource.apiGroup", res["apiGroup"], is_dns1123_subdomain)
-        if not res.get("kind"):
-            errs.append(required(f"{path}.resource.kind", "kind is required"))
-        if not res.get("name"):
-            errs.append(required(f"{path}.resource.name", "name is required"))
+        # validateIngressTypedLocalObjectReference
+        for key in ("kind", "name"):
+            value = res.get(key) or ""
+            if not value:
+                errs.append(required(f"{path}.resource.{key}"))
+            else:
+                errs += [invalid(f"{path}.resource.{key}", value, m) for m in is_path_segment_name(value)]
         return errs
     if not has_svc:
         return [invalid(path, "", "resource or service backend is required")]
