@@ -17,8 +17,9 @@ Sources (kubernetes/kubernetes):
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
+from typing import Any, TypeVar
 
 from . import labels as lbl
 from .types import (
@@ -37,9 +38,22 @@ ZONE_LABEL = "topology.kubernetes.io/zone"  # v1.LabelTopologyZone (the beta lab
 SKIP_MIRROR_LABEL = "endpointslice.kubernetes.io/skip-mirror"
 LEADER_ANNOTATION = "control-plane.alpha.kubernetes.io/leader"
 
+T = TypeVar("T")
+
+
+def per_snapshot(snap: Snapshot, name: str, build: Callable[[], T]) -> T:
+    """A value computed once per Snapshot and kept on it, like its cached_property look-ups
+    (a Snapshot is immutable; matrices ask the same questions thousands of times)."""
+    try:
+        return snap.__dict__[name]
+    except KeyError:
+        value = snap.__dict__[name] = build()
+        return value
+
 
 # --- addresses -------------------------------------------------------------------------------
 
+@lru_cache(maxsize=1 << 16)  # addresses repeat across Services and traces; results are immutable
 def parse_ip(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     """utilnet.ParseIPSloppy: like net.ParseIP, but IPv4 octets may carry leading zeros."""
     if not text:
@@ -52,6 +66,13 @@ def parse_ip(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address 
     if len(parts) == 4 and all(p.isdigit() and len(p) <= 3 and int(p) < 256 for p in parts):
         return ipaddress.IPv4Address(".".join(str(int(p)) for p in parts))
     return None
+
+
+@lru_cache(maxsize=1 << 16)
+def _address(text: str | None) -> tuple[str, str] | None:
+    """(canonical form, IPv4/IPv6) of an address parse_ip accepts."""
+    ip = parse_ip(text)
+    return None if ip is None else (str(ip), IPV6 if ip.version == 6 else IPV4)
 
 
 def ip_family(text: str | None) -> str | None:
@@ -128,7 +149,15 @@ def port_key(sp: ServicePort | None) -> str:
 def service_endpoints(snap: Snapshot, svc: Service) -> tuple[Endpoint, ...]:
     """Every (address, Service port) endpoint of a Service, ordered by Service port, then
     address, then target port. A headless Service without ports has portless endpoints."""
-    return endpoints_with_trace(snap, svc)[0]
+    # Computed once per Service object and snapshot (the entry keeps `svc` alive, so its id
+    # is not reused while cached).
+    memo: dict[int, tuple[Service, tuple[Endpoint, ...]]] = per_snapshot(snap, "_service_endpoints", dict)
+    hit = memo.get(id(svc))
+    if hit is not None and hit[0] is svc:
+        return hit[1]
+    eps = endpoints_with_trace(snap, svc)[0]
+    memo[id(svc)] = (svc, eps)
+    return eps
 
 
 def endpoints_with_trace(snap: Snapshot, svc: Service) -> tuple[tuple[Endpoint, ...], list[str]]:
@@ -178,9 +207,9 @@ def _pod_endpoints(snap: Snapshot, svc: Service, trace: list[str]) -> list[Endpo
         zone = node.labels.get(ZONE_LABEL) if node is not None else None
         addresses = []
         for raw_ip in pod.pod_ips:
-            ip = parse_ip(raw_ip)
-            if ip is not None and (IPV6 if ip.version == 6 else IPV4) in families:
-                addresses.append(str(ip))
+            addr = _address(raw_ip)
+            if addr is not None and addr[1] in families:
+                addresses.append(addr[0])
         if not addresses:
             trace.append(f"pod {pod.key}: no address of the Service's IP families "
                          f"{sorted(families)}")

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from .endpoints import service_endpoints
+from .endpoints import per_snapshot, service_endpoints
 from .proxy_parse import (
     Source,
     find_node,
@@ -41,6 +43,7 @@ from .types import (
     LOAD_BALANCER,
     NODE_PORT,
     Node,
+    Pod,
     QueryError,
     Service,
     ServicePort,
@@ -51,6 +54,55 @@ from .types import (
 # The service controller leaves nodes with this label out of load balancers (KEP-1143).
 EXCLUDE_LB_LABEL = "node.kubernetes.io/exclude-from-external-load-balancers"
 HIDDEN_ANNOTATIONS = ("kubectl.kubernetes.io/last-applied-configuration",)
+
+
+# --- who owns an address (computed once per snapshot) ----------------------------------------
+
+@dataclass
+class _Addresses:
+    """The snapshot's addresses, each mapped to what route_ip's scans in snapshot order find
+    first, so a packet costs a look-up instead of a pass over every Service, node and pod."""
+
+    cluster_ip: dict[str, Service] = field(default_factory=dict)  # 1. cluster IPs
+    external: dict[str, list[Service]] = field(default_factory=dict)  # 2. externalIPs, LB VIPs
+    proxied_lb: dict[str, Service] = field(default_factory=dict)  # 3. any LB ingress IP
+    node: dict[str, Node] = field(default_factory=dict)  # 4. node addresses
+    pod: dict[str, Pod] = field(default_factory=dict)  # 5. running pods on the pod network
+    node_port: dict[tuple[int | None, str], Service] = field(default_factory=dict)
+    health_check: dict[int | None, Service] = field(default_factory=dict)
+    pods_on_node: dict[str | None, list[Pod]] = field(default_factory=dict)
+
+
+def _build_addresses(snap: Snapshot) -> _Addresses:
+    a = _Addresses()
+    for svc in snap.services:
+        if svc.has_cluster_ip:
+            for ip in _canon(svc.cluster_ips or (svc.cluster_ip,)):
+                a.cluster_ip.setdefault(ip, svc)
+        if svc.type != EXTERNAL_NAME:
+            for ip in dict.fromkeys(_canon(svc.external_ips) + _canon(lb_vips(svc))):
+                a.external.setdefault(ip, []).append(svc)
+        if svc.type == LOAD_BALANCER:
+            for ip in _canon(i.ip for i in svc.load_balancer_ingress if i.ip):
+                a.proxied_lb.setdefault(ip, svc)
+        if svc.type in (NODE_PORT, LOAD_BALANCER):
+            for sp in svc.ports:
+                a.node_port.setdefault((sp.node_port, sp.protocol), svc)
+        if needs_health_check(svc):
+            a.health_check.setdefault(svc.health_check_node_port, svc)
+    for node in snap.nodes:
+        for ip in _canon(node.ips):
+            a.node.setdefault(ip, node)
+    for pod in snap.pods:
+        a.pods_on_node.setdefault(pod.node_name, []).append(pod)
+        if not pod.host_network and not pod.finished:
+            for ip in _canon(pod.pod_ips):
+                a.pod.setdefault(ip, pod)
+    return a
+
+
+def _addresses(snap: Snapshot) -> _Addresses:
+    return per_snapshot(snap, "_proxy_addresses", lambda: _build_addresses(snap))
 
 
 # --- routing by destination IP ---------------------------------------------------------------
@@ -164,39 +216,37 @@ def route_ip(flow: Flow, snap: Snapshot, src: Source, ip: str, port: int, proto:
         return
     target = f"{ip}:{port}/{proto}" if fam == 4 else f"[{ip}]:{port}/{proto}"
 
+    addrs = _addresses(snap)
     # 1. Cluster IPs (KUBE-SERVICES "cluster IP" rules).
-    for svc in snap.services:
-        if svc.has_cluster_ip and ip in _canon(svc.cluster_ips or (svc.cluster_ip,)):
-            flow.hop(f"-> cluster IP {target} (Service {svc.key})")
-            if src.kind == "external":
-                flow.outcome = "dropped"
-                flow.hop("  cluster IPs are virtual, programmed only on the nodes: not routable from "
-                         "outside the cluster, dropped")
-                return
-            sp = _match_port(svc, port, proto)
-            if sp is None:
-                flow.outcome = "dropped"
-                flow.hop(f"  Service {svc.key} has no port {port}/{proto}: kube-proxy has no rule for it, "
-                         "the packet falls through to the default route and is lost (nftables mode "
-                         "rejects it instead)")
-                return
-            info, eps = _eps(snap, svc, sp, fam)
-            flow.hop(f"  kube-proxy on node {src.node_name}: Service port {sp.name or sp.port} -> "
-                     f"targetPort {sp.target_port}")
-            internal(flow, snap, src.node_name, info, eps, src_ip)
+    svc = addrs.cluster_ip.get(ip)
+    if svc is not None:
+        flow.hop(f"-> cluster IP {target} (Service {svc.key})")
+        if src.kind == "external":
+            flow.outcome = "dropped"
+            flow.hop("  cluster IPs are virtual, programmed only on the nodes: not routable from "
+                     "outside the cluster, dropped")
             return
+        sp = _match_port(svc, port, proto)
+        if sp is None:
+            flow.outcome = "dropped"
+            flow.hop(f"  Service {svc.key} has no port {port}/{proto}: kube-proxy has no rule for it, "
+                     "the packet falls through to the default route and is lost (nftables mode "
+                     "rejects it instead)")
+            return
+        info, eps = _eps(snap, svc, sp, fam)
+        flow.hop(f"  kube-proxy on node {src.node_name}: Service port {sp.name or sp.port} -> "
+                 f"targetPort {sp.target_port}")
+        internal(flow, snap, src.node_name, info, eps, src_ip)
+        return
     if in_cidrs(ip, snap.cluster.service_cidrs):
         flow.outcome = "dropped"
         flow.hop(f"-> {target}: inside the service CIDR but no Service has this IP: dropped")
         return
 
     # 2. externalIPs and load-balancer VIPs (KUBE-SERVICES "external IP"/"loadbalancer IP").
-    for svc in snap.services:
-        if svc.type == EXTERNAL_NAME:
-            continue
+    # Every Service holding the address, in order: the first with the port takes it.
+    for svc in addrs.external.get(ip, ()):
         is_ext, is_lb = ip in _canon(svc.external_ips), ip in _canon(lb_vips(svc))
-        if not (is_ext or is_lb):
-            continue
         sp = _match_port(svc, port, proto)
         if sp is None:
             continue
@@ -238,37 +288,37 @@ def route_ip(flow: Flow, snap: Snapshot, src: Source, ip: str, port: int, proto:
         return
 
     # 3. Load-balancer addresses kube-proxy does not capture (ipMode Proxy).
-    for svc in snap.services:
-        if svc.type == LOAD_BALANCER and ip in _canon(i.ip for i in svc.load_balancer_ingress if i.ip):
-            sp = _match_port(svc, port, proto)
-            if sp is None:
-                flow.outcome = "dropped"
-                flow.hop(f"-> load balancer {target} (Service {svc.key}) has no listener on {port}/{proto}: dropped")
-                return
-            _via_load_balancer(flow, snap, svc, sp, ip, _egress_ip(snap, src, fam, src_ip), fam, proxying=True)
+    svc = addrs.proxied_lb.get(ip)
+    if svc is not None:
+        sp = _match_port(svc, port, proto)
+        if sp is None:
+            flow.outcome = "dropped"
+            flow.hop(f"-> load balancer {target} (Service {svc.key}) has no listener on {port}/{proto}: dropped")
             return
+        _via_load_balancer(flow, snap, svc, sp, ip, _egress_ip(snap, src, fam, src_ip), fam, proxying=True)
+        return
 
     # 4. Node addresses: NodePorts, health checks, host networking.
-    for node in snap.nodes:
-        if ip in _canon(node.ips):
-            _to_node(flow, snap, src, node, ip, port, proto, src_ip, fam)
-            return
+    node = addrs.node.get(ip)
+    if node is not None:
+        _to_node(flow, snap, src, node, ip, port, proto, src_ip, fam)
+        return
 
     # 5. Pod IPs: not kube-proxy's business, the pod network delivers them.
-    for pod in snap.pods:
-        if not pod.host_network and not pod.finished and ip in _canon(pod.pod_ips):
-            flow.hop(f"-> pod {pod.key} {target} on node {pod.node_name}: a pod IP, not proxied by kube-proxy")
-            if src.kind == "external":
-                flow.outcome = "dropped"
-                flow.hop("  pod IPs live on the cluster's pod network: not routable from outside, dropped")
-                return
-            declared = any(cp.container_port == port and cp.protocol == proto
-                           for c in pod.containers + pod.sidecars for cp in c.ports)
-            if not declared:
-                flow.hop(f"  (no container declares {port}/{proto}; delivered if a process listens on it)")
-            flow.outcome = "delivered"
-            flow.endpoints.add(target.rsplit("/", 1)[0])
+    pod = addrs.pod.get(ip)
+    if pod is not None:
+        flow.hop(f"-> pod {pod.key} {target} on node {pod.node_name}: a pod IP, not proxied by kube-proxy")
+        if src.kind == "external":
+            flow.outcome = "dropped"
+            flow.hop("  pod IPs live on the cluster's pod network: not routable from outside, dropped")
             return
+        declared = any(cp.container_port == port and cp.protocol == proto
+                       for c in pod.containers + pod.sidecars for cp in c.ports)
+        if not declared:
+            flow.hop(f"  (no container declares {port}/{proto}; delivered if a process listens on it)")
+        flow.outcome = "delivered"
+        flow.endpoints.add(target.rsplit("/", 1)[0])
+        return
 
     flow.outcome = "dropped"
     flow.hop(f"-> {target}: no Service, node or pod in the cluster has this address: dropped")
@@ -276,13 +326,15 @@ def route_ip(flow: Flow, snap: Snapshot, src: Source, ip: str, port: int, proto:
 
 def _canon(ips) -> tuple[str, ...]:
     """Addresses in canonical form (IPv6 compressed, lower case) for comparison."""
-    out = []
-    for ip in ips:
-        try:
-            out.append(str(ipaddress.ip_address(str(ip).strip())))
-        except ValueError:
-            out.append(str(ip))
-    return tuple(out)
+    return tuple(_canon_one(str(ip)) for ip in ips)
+
+
+@lru_cache(maxsize=1 << 16)
+def _canon_one(ip: str) -> str:
+    try:
+        return str(ipaddress.ip_address(ip.strip()))
+    except ValueError:
+        return ip
 
 
 def _egress_ip(snap: Snapshot, src: Source, fam: int, src_ip: str) -> str:
@@ -297,21 +349,21 @@ def _egress_ip(snap: Snapshot, src: Source, fam: int, src_ip: str) -> str:
 def _to_node(flow: Flow, snap: Snapshot, src: Source, node: Node, ip: str, port: int, proto: str,
              src_ip: str, fam: int) -> None:
     target = f"{ip}:{port}/{proto}" if fam == 4 else f"[{ip}]:{port}/{proto}"
-    for svc in snap.services:
-        if svc.type not in (NODE_PORT, LOAD_BALANCER):
-            continue
+    addrs = _addresses(snap)
+    svc = addrs.node_port.get((port, proto))
+    if svc is not None:
         sp = _match_port(svc, port, proto, node_port=True)
-        if sp is not None:
-            flow.hop(f"-> node {node.name} {target} (NodePort of Service {svc.key}, port {sp.name or sp.port})")
-            info, eps = _eps(snap, svc, sp, fam)
-            external(flow, snap, node, node.name, info, eps, src_ip, "NodePort")
-            return
-    for svc in snap.services:
-        if needs_health_check(svc) and svc.health_check_node_port == port and proto == "TCP":
-            _health_check(flow, snap, node, svc)
-            return
-    for pod in snap.pods:
-        if pod.node_name != node.name or pod.finished:
+        assert sp is not None
+        flow.hop(f"-> node {node.name} {target} (NodePort of Service {svc.key}, port {sp.name or sp.port})")
+        info, eps = _eps(snap, svc, sp, fam)
+        external(flow, snap, node, node.name, info, eps, src_ip, "NodePort")
+        return
+    svc = addrs.health_check.get(port)
+    if svc is not None and proto == "TCP":
+        _health_check(flow, snap, node, svc)
+        return
+    for pod in addrs.pods_on_node.get(node.name, ()):
+        if pod.finished:
             continue
         for c in pod.containers + pod.sidecars:
             for cp in c.ports:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .proxy_topology import PortInfo, categorize
 from .types import Endpoint, Node, Snapshot
@@ -40,25 +41,37 @@ class Flow:
 def in_cidrs(ip: str | None, cidrs: Iterable[str]) -> bool:
     if not ip:
         return False
-    try:
-        addr = ipaddress.ip_address(ip)
-    except ValueError:
+    addr = _address(ip)
+    if addr is None:
         return False
     for c in cidrs:
-        try:
-            # serviceport.go trims whitespace around loadBalancerSourceRanges entries.
-            if addr in ipaddress.ip_network(c.strip(), strict=False):
-                return True
-        except ValueError:
-            continue
+        net = _network(c)
+        if net is not None and addr in net:
+            return True
     return False
 
 
-def family(ip: str | None) -> int:
+# Parsed once: traces ask about the same few addresses and CIDRs over and over.
+@lru_cache(maxsize=1 << 16)
+def _address(ip: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
-        return ipaddress.ip_address(ip or "").version
+        return ipaddress.ip_address(ip)
     except ValueError:
-        return 0
+        return None
+
+
+@lru_cache(maxsize=1 << 12)
+def _network(cidr: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    try:
+        # serviceport.go trims whitespace around loadBalancerSourceRanges entries.
+        return ipaddress.ip_network(cidr.strip(), strict=False)
+    except ValueError:
+        return None
+
+
+def family(ip: str | None) -> int:
+    addr = _address(ip or "")
+    return addr.version if addr is not None else 0
 
 
 def port_endpoints(eps: Iterable[Endpoint], info: PortInfo, fam: int) -> tuple[Endpoint, ...]:
