@@ -219,8 +219,10 @@ def validate_cluster_ips_related(spec: dict[str, Any]) -> list[FieldError]:
     if bad:
         return errs
     if len(cips) > 1:
+        # netutils.IsDualStackIPStrings: at least one of each family (three IPs of two families
+        # pass here; "may only hold up to 2 values" has already been reported for them)
         versions = {parse_ip(ip).version for ip in cips}  # type: ignore[union-attr]
-        if len(versions) != len(cips):
+        if versions != {4, 6}:
             errs.append(invalid("spec.clusterIPs", cips, "may specify no more than one IP for each IP family"))
     fams = _l(spec.get("ipFamilies"))
     if not is_headless(spec):
@@ -603,10 +605,11 @@ def validate_endpoint_slice(obj: dict[str, Any]) -> list[FieldError]:
             errs.append(too_many(f"{ip_}.addresses", len(addrs), MAX_SLICE_ADDRESSES))
         for j, a in enumerate(addrs):
             ap = f"{ip_}.addresses[{j}]"
-            if at == "IPv4":
-                errs += is_valid_ipv4_address(ap, a) + validate_non_special_ip(a, ap)
-            elif at == "IPv6":
-                errs += is_valid_ipv6_address(ap, a) + validate_non_special_ip(a, ap)
+            if at in ("IPv4", "IPv6"):
+                # an address of the wrong family is reported once; ValidateEndpointIP only
+                # looks at well-formed addresses of the slice's family
+                e = (is_valid_ipv4_address if at == "IPv4" else is_valid_ipv6_address)(ap, a)
+                errs += e or validate_non_special_ip(a, ap)
             elif at == "FQDN":
                 errs += is_fully_qualified_domain_name(ap, a)
         if ep.get("nodeName") is not None:
