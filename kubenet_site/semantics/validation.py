@@ -54,7 +54,7 @@ IP_FAMILIES = ("IPv4", "IPv6")
 IP_FAMILY_POLICIES = ("PreferDualStack", "RequireDualStack", "SingleStack")
 # validateDNSPolicy lists these in its own order, not sorted.
 DNS_POLICIES = ("ClusterFirstWithHostNet", "ClusterFirst", "Default", "None")
-KUBELET_PORT = 10250  # pkg/cluster/ports.KubeletPort
+LB_SOURCE_RANGES_ANNOTATION = "service.beta.kubernetes.io/load-balancer-source-ranges"
 PATH_TYPES = ("Exact", "ImplementationSpecific", "Prefix")
 MAX_CLIENT_IP_TIMEOUT = 86400  # core.MaxClientIPServiceAffinitySeconds
 MAX_DNS_NAMESERVERS = 3
@@ -279,11 +279,6 @@ def validate_service(obj: dict[str, Any]) -> list[FieldError]:
     if not ports and not is_headless(spec) and stype != "ExternalName":
         errs.append(required("spec.ports"))
     cips = _l(spec.get("clusterIPs"))
-    if stype == "LoadBalancer":
-        for i, p in enumerate(ports):
-            if p.get("port") == KUBELET_PORT:
-                errs.append(invalid(f"spec.ports[{i}]", KUBELET_PORT,
-                                    f"may not expose port {KUBELET_PORT} externally since it is used by kubelet"))
     if stype == "LoadBalancer" and is_headless(spec):
         errs.append(invalid("spec.clusterIPs[0]", cips[0] if cips else "None",
                             "may not be set to 'None' for LoadBalancer services"))
@@ -354,6 +349,16 @@ def validate_service(obj: dict[str, Any]) -> list[FieldError]:
             errs.append(forbidden("spec.LoadBalancerSourceRanges", "may only be used when `type` is 'LoadBalancer'"))
         for i, r in enumerate(ranges):
             errs += is_valid_cidr(f"spec.LoadBalancerSourceRanges[{i}]", r.strip())
+    elif LB_SOURCE_RANGES_ANNOTATION in _d(meta.get("annotations")):
+        # the annotation form, checked only when the field is empty (a set but empty annotation
+        # still counts as set)
+        path = f"metadata.annotations[{LB_SOURCE_RANGES_ANNOTATION}]"
+        if stype != "LoadBalancer":
+            errs.append(forbidden(path, "may only be used when `type` is 'LoadBalancer'"))
+        value = str(meta["annotations"][LB_SOURCE_RANGES_ANNOTATION]).strip()
+        if value:
+            for r in value.split(","):
+                errs += is_valid_cidr(path, r.strip())
     if spec.get("allocateLoadBalancerNodePorts") is not None and stype != "LoadBalancer":
         errs.append(forbidden("spec.allocateLoadBalancerNodePorts", "may only be used when `type` is 'LoadBalancer'"))
     if spec.get("loadBalancerClass") is not None:

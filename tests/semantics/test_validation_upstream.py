@@ -23,6 +23,7 @@ from tests.semantics.manifest_builders import ingclass_m, np_m, pod_m, svc_m
 DUAL = {"serviceCIDR": "10.96.0.0/12,fd00::/108"}
 SVC, POD, NP, ING, EPS = "Service/default/web", "Pod/default/p", "NetworkPolicy/default/np", \
     "Ingress/default/foo", "EndpointSlice/default/hello"
+LBSR = "service.beta.kubernetes.io/load-balancer-source-ranges"
 INVALID_SELECTOR = {"NoUppercaseOrSpecialCharsLike=Equals": "b"}
 
 
@@ -132,12 +133,35 @@ CASES = [
     pytest.param([svc_m(type="NodePort", clusterIP="None")], None,
                  [("spec.clusterIPs[0]", "may not be set to 'None' for NodePort services")],
                  id="Service: invalid node port with clusterIP None"),
-    pytest.param([svc_m(type="LoadBalancer", ports=[{"port": 10250}])], None,
-                 [("spec.ports[0]", "Invalid value: 10250: may not expose port 10250 externally since it is used "
-                                    "by kubelet")],
-                 id="Service: invalid load balancer with kubelet port 10250"),
-    pytest.param([svc_m(type="ClusterIP", ports=[{"port": 10250}])], None, [],
-                 id="Service: valid ClusterIP with kubelet port 10250"),
+    pytest.param([svc_m(type="LoadBalancer", ports=[{"name": "p", "port": 80},
+                                                    {"name": "kubelet", "port": 10250, "targetPort": 12345}])], None,
+                 [], id="Service: valid port type=LoadBalancer (port 10250 no longer refused)"),
+    pytest.param([svc_m(type="LoadBalancer", metadata={"annotations": {LBSR: "1.2.3.0/24,  5.6.0.0/16"}})], None, [],
+                 id="Service: valid LoadBalancer source range annotation"),
+    pytest.param([svc_m(type="LoadBalancer", metadata={"annotations": {LBSR: "  "}})], None, [],
+                 id="Service: valid whitespace-only LoadBalancer source range annotation"),
+    pytest.param([svc_m(type="LoadBalancer", metadata={"annotations": {LBSR: "foo.bar"}})], None,
+                 [(f"metadata.annotations[{LBSR}]", 'Invalid value: "foo.bar": must be a valid CIDR value')],
+                 id="Service: invalid LoadBalancer source range annotation (hostname)"),
+    pytest.param([svc_m(type="LoadBalancer", metadata={"annotations": {LBSR: "1.2.3.4/33"}})], None,
+                 [(f"metadata.annotations[{LBSR}]", "must be a valid CIDR value")],
+                 id="Service: invalid LoadBalancer source range annotation (invalid CIDR)"),
+    pytest.param([svc_m(metadata={"annotations": {LBSR: "1.2.3.0/24"}})], None,
+                 [(f"metadata.annotations[{LBSR}]", "Forbidden: may only be used when `type` is 'LoadBalancer'")],
+                 id="Service: invalid LoadBalancer source range annotation for non LoadBalancer type service"),
+    pytest.param([svc_m(metadata={"annotations": {LBSR: ""}})], None,
+                 [(f"metadata.annotations[{LBSR}]", "Forbidden")],
+                 id="Service: invalid empty-but-set LoadBalancer source range annotation for non LoadBalancer type "
+                    "service"),
+    pytest.param([svc_m(type="LoadBalancer", loadBalancerSourceRanges=["   "])], None,
+                 [("spec.LoadBalancerSourceRanges[0]", 'Invalid value: "": must be a valid CIDR value')],
+                 id="Service: invalid empty LoadBalancer source range"),
+    pytest.param([svc_m(type="NodePort", ports=[{"name": "q", "port": 1, "nodePort": 30001},
+                                                {"name": "r", "port": 2, "nodePort": 30001, "protocol": "UDP"},
+                                                {"name": "s", "port": 3, "nodePort": 30001, "protocol": "SCTP"}])],
+                 None, [("spec.ports[1].nodePort", "Invalid value: 30001: provided port is already allocated")],
+                 id="Service: duplicate nodeports (different protocols) - ValidateService accepts (numErrs 0), "
+                    "but the REST allocator refuses one node port for two port numbers"),
     pytest.param([svc_m(type="NodePort", externalTrafficPolicy="invalid")], None,
                  [("spec.externalTrafficPolicy", 'Unsupported value: "invalid"')],
                  id="Service: invalid ExternalTrafficPolicy field"),
