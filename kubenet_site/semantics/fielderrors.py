@@ -150,6 +150,24 @@ def is_dns1123_subdomain(value: str) -> list[str]:
     return errs
 
 
+DNS1123_LABEL_FMT_UNDERSCORE = "_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?"
+DNS1123_SUBDOMAIN_FMT_UNDERSCORE = DNS1123_LABEL_FMT_UNDERSCORE + "(\\." + DNS1123_LABEL_FMT_UNDERSCORE + ")*"
+DNS1123_SUBDOMAIN_ERR_UNDERSCORE = ("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric "
+                                    "characters, '_', '-' or '.', and must start and end with an alphanumeric "
+                                    "character")
+_RE_SUB_UNDERSCORE = re.compile("^" + DNS1123_SUBDOMAIN_FMT_UNDERSCORE + "$")
+
+
+def is_dns1123_subdomain_with_underscore(value: str) -> list[str]:
+    """validation.go IsDNS1123SubdomainWithUnderscore (pod DNS searches, RelaxedDNSSearchValidation)."""
+    errs = []
+    if len(value) > 253:
+        errs.append(max_len_error(253))
+    if not _RE_SUB_UNDERSCORE.match(value):
+        errs.append(regex_error(DNS1123_SUBDOMAIN_ERR_UNDERSCORE, DNS1123_SUBDOMAIN_FMT_UNDERSCORE, "example.com"))
+    return errs
+
+
 def is_dns1035_label(value: str) -> list[str]:
     errs = []
     if len(value) > 63:

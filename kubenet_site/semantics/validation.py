@@ -13,7 +13,6 @@ Inputs have passed decoding.type_errors, so present fields have the right JSON t
 from __future__ import annotations
 
 import ipaddress
-import re
 from typing import Any
 
 from .fielderrors import (
@@ -27,6 +26,7 @@ from .fielderrors import (
     is_dns1035_label,
     is_dns1123_label,
     is_dns1123_subdomain,
+    is_dns1123_subdomain_with_underscore,
     is_domain_prefixed_path,
     is_fully_qualified_domain_name,
     is_path_segment_name,
@@ -481,10 +481,6 @@ def _check_host_port_conflicts(containers: list[Any], path: str) -> list[FieldEr
     return errs
 
 
-_RELAXED_LABEL = "_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?"
-_RELAXED_SEARCH = re.compile(f"^{_RELAXED_LABEL}(\\.{_RELAXED_LABEL})*$")
-
-
 def _validate_dns(spec: dict[str, Any]) -> list[FieldError]:
     """validateDNSPolicy and validatePodDNSConfig."""
     errs: list[FieldError] = []
@@ -518,12 +514,9 @@ def _validate_dns(spec: dict[str, Any]) -> list[FieldError]:
         for i, s in enumerate(searches):
             # RelaxedDNSSearchValidation (default since 1.33): a lone "." is allowed, and labels
             # may carry underscores ("_sip._tcp.example.com"); a trailing dot is fine.
-            if s == ".":
-                continue
-            s = s.removesuffix(".")
-            if _RELAXED_SEARCH.match(s) and len(s) <= 253:
-                continue
-            errs += name_errors(f"spec.dnsConfig.searches[{i}]", s, is_dns1123_subdomain)
+            if s != ".":
+                errs += name_errors(f"spec.dnsConfig.searches[{i}]", s.removesuffix("."),
+                                    is_dns1123_subdomain_with_underscore)
         for i, o in enumerate(_l(cfg.get("options"))):
             if not _d(o).get("name"):
                 errs.append(required(f"spec.dnsConfig.options[{i}]", "must not be empty"))

@@ -391,7 +391,12 @@ CASES = [
                                               "search list")],
                  id="Pod: invalid: search list longer than 2048 characters"),
     pytest.param([pod_m(dnsConfig={"searches": ["custom?"]})], None,
-                 [("spec.dnsConfig.searches[0]", "a lowercase RFC 1123 subdomain")], id="Pod: invalid: search path"),
+                 [("spec.dnsConfig.searches[0]", 'Invalid value: "custom?": a lowercase RFC 1123 subdomain must consist '
+                                                 "of lower case alphanumeric characters, '_', '-' or '.', and must start "
+                                                 "and end with an alphanumeric character (e.g. 'example.com', regex used "
+                                                 "for validation is '_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?(\\._?[a-z0-9]"
+                                                 "([-_a-z0-9]*[a-z0-9])?)*')")],
+                 id="Pod: invalid: search path (IsDNS1123SubdomainWithUnderscore)"),
     pytest.param([pod_m(dnsConfig={"searches": ["custom.", "."]})], None, [],
                  id="Pod: valid: trailing dot and a lone dot (RelaxedDNSSearchValidation)"),
     pytest.param([pod_m(dnsConfig={"searches": ["_sip._tcp.abc_d.example.com"]})], None, [],
