@@ -12,6 +12,7 @@ ingress-nginx `deploy/static/provider/*` runs the controller behind such a Servi
 from __future__ import annotations
 
 from . import proxy
+from .endpoints import per_snapshot
 from .labels import map_selects
 from .types import (
     LOAD_BALANCER,
@@ -36,9 +37,17 @@ def _class(snap: Snapshot, ingress_class: IngressClass | str) -> IngressClass | 
 
 def controller_pods(snap: Snapshot, cls: IngressClass) -> tuple[Pod, ...]:
     """The pods of the controller that implements the class (cluster.controller_mappings)."""
+    memo: dict[str, tuple[Pod, ...]] = per_snapshot(snap, "_controller_pods", dict)
+    got = memo.get(cls.controller)
+    if got is None:
+        got = memo[cls.controller] = _controller_pods(snap, cls.controller)
+    return got
+
+
+def _controller_pods(snap: Snapshot, controller: str) -> tuple[Pod, ...]:
     found: list[Pod] = []
     for m in snap.cluster.controller_mappings:
-        if m.controller != cls.controller:
+        if m.controller != controller:
             continue
         for pod in snap.pods:
             if m.namespace is not None and pod.namespace != m.namespace:
@@ -91,6 +100,17 @@ def entry_paths(snap: Snapshot, ingress_class: IngressClass | str,
     cls = _class(snap, ingress_class)
     if cls is None:
         return []
+    # The answer depends on the controller only; computed once per snapshot (each call
+    # traces every node's node port).
+    memo: dict[tuple[str, str | None], tuple[Verdict, ...]] = per_snapshot(snap, "_entry_paths", dict)
+    key = (cls.controller, scheme)
+    got = memo.get(key)
+    if got is None:
+        got = memo[key] = tuple(_entry_paths(snap, cls, scheme))
+    return list(got)
+
+
+def _entry_paths(snap: Snapshot, cls: IngressClass, scheme: str | None) -> list[Verdict]:
     out: list[Verdict] = []
     for svc in controller_services(snap, controller_pods(snap, cls)):
         for sp in scheme_ports(svc, scheme):

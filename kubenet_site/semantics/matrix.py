@@ -408,8 +408,8 @@ class _Engine:
         """The snapshot as proxy.trace needs it for one Service's destination: the same
         cluster with only that Service in `services` (a trace to one Service's cluster IP,
         node port or load balancer only reads that Service: addresses are unique, API-server
-        validation), sharing the parent's look-up caches. proxy.trace scans every Service for
-        each packet; this keeps a matrix column's traces independent of the cluster's size."""
+        validation), sharing the parent's look-up caches. It also keeps each column's answer
+        about its own Service where generated clusters reuse an address or a node port."""
         if svc is None:
             kind, _, rest = dest.partition(":")
             key = rest.rsplit(":", 1)[0] if kind in ("svc", "lb") else None

@@ -59,22 +59,19 @@ HIDDEN_ANNOTATIONS = ("kubectl.kubernetes.io/last-applied-configuration",)
 # --- who owns an address (computed once per snapshot) ----------------------------------------
 
 @dataclass
-class _Addresses:
-    """The snapshot's addresses, each mapped to what route_ip's scans in snapshot order find
-    first, so a packet costs a look-up instead of a pass over every Service, node and pod."""
+class _ServiceAddresses:
+    """The Services' addresses and ports, each mapped to what route_ip's scans in snapshot
+    order find first, so a packet costs a look-up instead of a pass over every Service."""
 
     cluster_ip: dict[str, Service] = field(default_factory=dict)  # 1. cluster IPs
     external: dict[str, list[Service]] = field(default_factory=dict)  # 2. externalIPs, LB VIPs
     proxied_lb: dict[str, Service] = field(default_factory=dict)  # 3. any LB ingress IP
-    node: dict[str, Node] = field(default_factory=dict)  # 4. node addresses
-    pod: dict[str, Pod] = field(default_factory=dict)  # 5. running pods on the pod network
     node_port: dict[tuple[int | None, str], Service] = field(default_factory=dict)
     health_check: dict[int | None, Service] = field(default_factory=dict)
-    pods_on_node: dict[str | None, list[Pod]] = field(default_factory=dict)
 
 
-def _build_addresses(snap: Snapshot) -> _Addresses:
-    a = _Addresses()
+def _build_service_addresses(snap: Snapshot) -> _ServiceAddresses:
+    a = _ServiceAddresses()
     for svc in snap.services:
         if svc.has_cluster_ip:
             for ip in _canon(svc.cluster_ips or (svc.cluster_ip,)):
@@ -90,19 +87,43 @@ def _build_addresses(snap: Snapshot) -> _Addresses:
                 a.node_port.setdefault((sp.node_port, sp.protocol), svc)
         if needs_health_check(svc):
             a.health_check.setdefault(svc.health_check_node_port, svc)
-    for node in snap.nodes:
-        for ip in _canon(node.ips):
-            a.node.setdefault(ip, node)
-    for pod in snap.pods:
-        a.pods_on_node.setdefault(pod.node_name, []).append(pod)
-        if not pod.host_network and not pod.finished:
-            for ip in _canon(pod.pod_ips):
-                a.pod.setdefault(ip, pod)
     return a
 
 
-def _addresses(snap: Snapshot) -> _Addresses:
-    return per_snapshot(snap, "_proxy_addresses", lambda: _build_addresses(snap))
+def _service_addresses(snap: Snapshot) -> _ServiceAddresses:
+    return per_snapshot(snap, "_proxy_services", lambda: _build_service_addresses(snap))
+
+
+def _node_addresses(snap: Snapshot) -> dict[str, Node]:
+    """4. Node addresses -> the first node holding each."""
+    def build() -> dict[str, Node]:
+        out: dict[str, Node] = {}
+        for node in snap.nodes:
+            for ip in _canon(node.ips):
+                out.setdefault(ip, node)
+        return out
+    return per_snapshot(snap, "_proxy_nodes", build)
+
+
+def _pod_addresses(snap: Snapshot) -> dict[str, Pod]:
+    """5. Pod IPs -> the first running pod on the pod network with each."""
+    def build() -> dict[str, Pod]:
+        out: dict[str, Pod] = {}
+        for pod in snap.pods:
+            if not pod.host_network and not pod.finished:
+                for ip in _canon(pod.pod_ips):
+                    out.setdefault(ip, pod)
+        return out
+    return per_snapshot(snap, "_proxy_pods", build)
+
+
+def _pods_on_node(snap: Snapshot, node_name: str) -> list[Pod]:
+    def build() -> dict[str | None, list[Pod]]:
+        out: dict[str | None, list[Pod]] = {}
+        for pod in snap.pods:
+            out.setdefault(pod.node_name, []).append(pod)
+        return out
+    return per_snapshot(snap, "_proxy_pods_on_node", build).get(node_name, [])
 
 
 # --- routing by destination IP ---------------------------------------------------------------
@@ -216,7 +237,7 @@ def route_ip(flow: Flow, snap: Snapshot, src: Source, ip: str, port: int, proto:
         return
     target = f"{ip}:{port}/{proto}" if fam == 4 else f"[{ip}]:{port}/{proto}"
 
-    addrs = _addresses(snap)
+    addrs = _service_addresses(snap)
     # 1. Cluster IPs (KUBE-SERVICES "cluster IP" rules).
     svc = addrs.cluster_ip.get(ip)
     if svc is not None:
@@ -299,13 +320,13 @@ def route_ip(flow: Flow, snap: Snapshot, src: Source, ip: str, port: int, proto:
         return
 
     # 4. Node addresses: NodePorts, health checks, host networking.
-    node = addrs.node.get(ip)
+    node = _node_addresses(snap).get(ip)
     if node is not None:
         _to_node(flow, snap, src, node, ip, port, proto, src_ip, fam)
         return
 
     # 5. Pod IPs: not kube-proxy's business, the pod network delivers them.
-    pod = addrs.pod.get(ip)
+    pod = _pod_addresses(snap).get(ip)
     if pod is not None:
         flow.hop(f"-> pod {pod.key} {target} on node {pod.node_name}: a pod IP, not proxied by kube-proxy")
         if src.kind == "external":
@@ -349,7 +370,7 @@ def _egress_ip(snap: Snapshot, src: Source, fam: int, src_ip: str) -> str:
 def _to_node(flow: Flow, snap: Snapshot, src: Source, node: Node, ip: str, port: int, proto: str,
              src_ip: str, fam: int) -> None:
     target = f"{ip}:{port}/{proto}" if fam == 4 else f"[{ip}]:{port}/{proto}"
-    addrs = _addresses(snap)
+    addrs = _service_addresses(snap)
     svc = addrs.node_port.get((port, proto))
     if svc is not None:
         sp = _match_port(svc, port, proto, node_port=True)
@@ -362,7 +383,7 @@ def _to_node(flow: Flow, snap: Snapshot, src: Source, node: Node, ip: str, port:
     if svc is not None and proto == "TCP":
         _health_check(flow, snap, node, svc)
         return
-    for pod in addrs.pods_on_node.get(node.name, ()):
+    for pod in _pods_on_node(snap, node.name):
         if pod.finished:
             continue
         for c in pod.containers + pod.sidecars:
