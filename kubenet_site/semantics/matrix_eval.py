@@ -303,6 +303,14 @@ class PolicyCache:
             self._ingress_from[key] = half
         return half
 
+    def node_party(self, node: Node) -> pol.Party:
+        """policy.party_of_node, once per node (node rows ask for every node in each column)."""
+        memo: dict[str, tuple[Node, pol.Party]] = self.__dict__.setdefault("_node_parties", {})
+        got = memo.get(node.name)
+        if got is None or got[0] is not node:
+            got = memo[node.name] = (node, node_party(node))
+        return got[1]
+
     def index_bucket(self, party: pol.Party) -> tuple[bool, ...]:
         """Which ipBlocks of the topology the party's address falls in."""
         got = self._buckets.get(party.ip)
@@ -381,3 +389,4 @@ def lowest(bits: int) -> int:
 
 def node_party(node: Node) -> pol.Party:
     return pol.party_of_node(node)
+

@@ -308,7 +308,7 @@ def _node_column(eng: _Engine, col: _Column, nodes: Sequence[Node], ing: _Ingres
         if local or svc.type == NODE_PORT:
             out.append(eng.out.add(_node_cell(eng, n, col, None)))
             continue
-        key = (eng.pc.index_bucket(mev.node_party(n)), host_of.get(n.name, ""))
+        key = (eng.pc.index_bucket(eng.pc.node_party(n)), host_of.get(n.name, ""))
         idx = memo.get(key)
         if idx is None:
             idx = eng.out.add(_node_cell(eng, n, col, None))
@@ -348,7 +348,7 @@ def _node_cell(eng: _Engine, node: Node, col: _Column, ing: _IngressParts | None
         return Verdict(BLOCKED if pv.outcome != NOT_PROXIED else NOT_PROXIED,
                        (f"node {how}",) + pv.trace, {"hop": "kube-proxy", "proxy": pv.outcome})
     backends = eng.backends((dest, tuple(pv.details.get("endpoints", ()))), pv.details.get("endpoints", ()))
-    party = mev.node_party(node)
+    party = eng.pc.node_party(node)
     key = ("nodecell", col.group.id, generic, sig, eng.pc.index_bucket(party),
            tuple(b.addr for b in backends if b.pod is not None and b.pod.node_name == node.name))
     cached = eng._proxy.get(key)
@@ -435,7 +435,7 @@ def _snat_any_node(eng: _Engine, be: _Backend, proto: str) -> tuple[str, str]:
         return pol.ALLOWED, f"{be.ip} is no pod: NetworkPolicy does not apply"
     seen: dict[str, str] = {}
     for n in eng.snap.nodes:
-        o = eng.pc.from_party(mev.node_party(n), be.cid, be.pod, be.port, proto, "the SNAT address").outcome
+        o = eng.pc.from_party(eng.pc.node_party(n), be.cid, be.pod, be.port, proto, "the SNAT address").outcome
         seen.setdefault(o, n.name)
     if len(seen) == 1:
         o = next(iter(seen))
@@ -461,7 +461,7 @@ def _external_nodeport(eng: _Engine, svc: Service, sp: Any, client: pol.Party) -
             continue
         backends = eng.backends((dest, tuple(pv.details["endpoints"])), pv.details["endpoints"])
         preserved = bool(pv.details.get("sourceIPPreserved"))
-        party = client if preserved else mev.node_party(n)  # SNAT to the receiving node
+        party = client if preserved else eng.pc.node_party(n)  # SNAT to the receiving node
         outs = []
         for be in backends:
             o, _t = _from_party(eng, party, be, proto, "the client" if preserved else "the SNAT address")
