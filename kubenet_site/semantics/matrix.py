@@ -291,6 +291,7 @@ class _Engine:
         self._dns: dict[int, tuple[bool, str]] = {}
         self._dns_sig: dict[tuple[Any, ...], tuple[bool, str]] = {}
         self._backends: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self._backend_sets: dict[tuple[str, ...], tuple[_Backend, ...]] = {}
         self._sensitive: dict[str, bool] = {}
         self._views: dict[str, Snapshot] = {}
         self._dns_bits: dict[int, int] = {}
@@ -430,18 +431,21 @@ class _Engine:
             self._views[svc.key] = got
         return got
 
-    def backends(self, key: tuple[Any, ...], addrs: Iterable[str]) -> tuple[_Backend, ...]:
-        b = self._backends.get(key)
+    def backends(self, addrs: Iterable[str]) -> tuple[_Backend, ...]:
+        """The backends behind these addresses, sorted (cached per address set: many
+        columns and nodes share one)."""
+        key = tuple(addrs)
+        b = self._backend_sets.get(key)
         if b is None:
             out = []
-            for a in sorted(addrs):
+            for a in sorted(key):
                 ip, port = _split_addr(a)
                 if port is None:
                     continue
                 pod = self.ip_pod.get(ip)
                 out.append(_Backend(a, ip, port, pod, self.index.class_of[pod.key] if pod else None))
             b = tuple(out)
-            self._backends[key] = b
+            self._backend_sets[key] = b
         return b
 
     # --- one pod-class cell ---------------------------------------------------------------
@@ -528,14 +532,14 @@ class _Engine:
             if not eps:
                 return Verdict(BLOCKED, (f"DNS: {fqdn} is headless and has no ready endpoint: no address",),
                                {"hop": "dns"})
-            backends = self.backends((dest, "headless"), [e.address for e in eps])
+            backends = self.backends(e.address for e in eps)
             head = [f"DNS: {fqdn} is headless: its A records are the endpoints; the client connects to "
                     "them directly (no kube-proxy)"]
         elif pv.outcome != "delivered":
             return Verdict(BLOCKED, (f"DNS: {fqdn} -> {svc.cluster_ip}",) + plines,
                            {"hop": "kube-proxy", "proxy": pv.outcome})
         else:
-            backends = self.backends((dest, tuple(pv.details.get("endpoints", ()))), pv.details.get("endpoints", ()))
+            backends = self.backends(pv.details.get("endpoints", ()))
             head = [f"DNS: {fqdn} -> {svc.cluster_ip}", *plines]
         node = client.node_name
         outcome, lines, results = self.judge_backends(cid, node, backends, proto)

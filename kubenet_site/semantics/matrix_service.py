@@ -240,7 +240,7 @@ def _column_backends(eng: _Engine, col: _Column, cid: int, client: Any = None) -
     if svc.headless:
         eps = eng.svc_backends(svc, sp)
         dest = f"svc:{svc.key}:{sp.port}/{sp.protocol}"
-        return eng.backends((dest, "headless"), [e.address for e in eps])
+        return eng.backends(e.address for e in eps)
     client = client if client is not None else eng.index.classes[cid].rep
     dest = f"svc:{svc.key}:{sp.port}/{sp.protocol}"
     key = eng.proxy_key(dest, svc, cid, client, eng.node_sensitive(col))
@@ -248,7 +248,7 @@ def _column_backends(eng: _Engine, col: _Column, cid: int, client: Any = None) -
     if pv.outcome != "delivered":
         return ()
     eps = tuple(pv.details.get("endpoints", ()))
-    return eng.backends((dest, eps), eps)
+    return eng.backends(eps)
 
 
 def _distinct(backends: Sequence[_Backend]) -> list[_Backend]:
@@ -347,7 +347,7 @@ def _node_cell(eng: _Engine, node: Node, col: _Column, ing: _IngressParts | None
     if pv.outcome != "delivered":
         return Verdict(BLOCKED if pv.outcome != NOT_PROXIED else NOT_PROXIED,
                        (f"node {how}",) + pv.trace, {"hop": "kube-proxy", "proxy": pv.outcome})
-    backends = eng.backends((dest, tuple(pv.details.get("endpoints", ()))), pv.details.get("endpoints", ()))
+    backends = eng.backends(pv.details.get("endpoints", ()))
     party = eng.pc.node_party(node)
     key = ("nodecell", col.group.id, generic, sig, eng.pc.index_bucket(party),
            tuple(b.addr for b in backends if b.pod is not None and b.pod.node_name == node.name))
@@ -408,7 +408,7 @@ def _external_cell(eng: _Engine, col: _Column, ing: _IngressParts | None) -> Ver
         pv = eng.proxy("external", dest, ("external", dest), (), svc)
         if pv.outcome != "delivered":
             return Verdict(BLOCKED, pv.trace, {"hop": "load balancer / kube-proxy", "proxy": pv.outcome})
-        backends = eng.backends((dest, tuple(pv.details["endpoints"])), pv.details["endpoints"])
+        backends = eng.backends(pv.details["endpoints"])
         preserved = bool(pv.details.get("sourceIPPreserved"))
         outs, lines, results = [], [], {}
         for be in backends:
@@ -459,7 +459,7 @@ def _external_nodeport(eng: _Engine, svc: Service, sp: Any, client: pol.Party) -
             per_node[n.name] = BLOCKED
             texts.setdefault(f"{pv.outcome}: " + " ".join(t.strip() for t in pv.trace[-1:]), []).append(n.name)
             continue
-        backends = eng.backends((dest, tuple(pv.details["endpoints"])), pv.details["endpoints"])
+        backends = eng.backends(pv.details["endpoints"])
         preserved = bool(pv.details.get("sourceIPPreserved"))
         party = client if preserved else eng.pc.node_party(n)  # SNAT to the receiving node
         outs = []
@@ -497,6 +497,7 @@ class _IngressParts:
         self._ctrl: dict[str, tuple[Any, ...]] = {}
         self._entries: dict[str, list[Verdict]] = {}
         self._to_controller: dict[str, list[int]] = {}
+        self._leg: dict[str, tuple[str, tuple[str, ...]]] = {}
         self.snap = self._view()
 
     def _view(self) -> Snapshot:
@@ -540,7 +541,13 @@ class _IngressParts:
         return got
 
     def _to_backend(self, col: _Column) -> tuple[str, tuple[str, ...]]:
-        """The controller -> backend leg: outcome and trace lines."""
+        """The controller -> backend leg: outcome and trace lines (once per column)."""
+        got = self._leg.get(col.group.id)
+        if got is None:
+            got = self._leg[col.group.id] = self._backend_leg(col)
+        return got
+
+    def _backend_leg(self, col: _Column) -> tuple[str, tuple[str, ...]]:
         v, pods, _sport, _cls = self._controller(col)
         lines = list(v.trace)
         if v.outcome not in ("routed", "default-backend") or not v.details.get("backends"):
