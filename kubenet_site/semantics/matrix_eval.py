@@ -24,7 +24,7 @@ from typing import Any
 
 from . import policy as pol
 from .labels import selects
-from .pod_classes import ClassIndex, _IPBlockMatcher, iter_bits
+from .pod_classes import ClassIndex, _IPBlockMatcher
 from .types import NetworkPolicy, Node, Pod, Snapshot
 
 ALLOWED, BLOCKED = pol.ALLOWED, pol.BLOCKED
@@ -384,7 +384,10 @@ def refine(parts: list[int], bits: int) -> list[int]:
 
 
 def lowest(bits: int) -> int:
-    return next(iter_bits(bits))
+    """The index of the lowest set bit (bits must not be 0)."""
+    if not bits:
+        raise ValueError("lowest() of an empty set")
+    return (bits & -bits).bit_length() - 1
 
 
 def node_party(node: Node) -> pol.Party:
