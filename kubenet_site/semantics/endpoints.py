@@ -108,8 +108,14 @@ def selected_pods(snap: Snapshot, svc: Service) -> tuple[Pod, ...]:
     (endpointslice_controller.go syncService; an empty map is stored as no selector)."""
     if svc.type == EXTERNAL_NAME or not svc.selector:
         return ()
-    return tuple(p for p in snap.pods_by_namespace.get(svc.namespace, ())
+    memo: dict[int, tuple[Service, tuple[Pod, ...]]] = per_snapshot(snap, "_selected_pods", dict)
+    hit = memo.get(id(svc))  # as in service_endpoints: the entry keeps `svc` alive
+    if hit is not None and hit[0] is svc:
+        return hit[1]
+    pods = tuple(p for p in snap.pods_by_namespace.get(svc.namespace, ())
                  if lbl.map_selects(svc.selector, p.labels))
+    memo[id(svc)] = (svc, pods)
+    return pods
 
 
 def should_pod_be_in_endpoints(pod: Pod) -> bool:

@@ -41,7 +41,7 @@ from typing import Any
 from . import matrix_eval as mev
 from . import policy as pol
 from . import proxy
-from .labels import map_selects
+from .endpoints import selected_pods
 from .pod_classes import ClassIndex, RowSpec, build_classes, iter_bits
 from .types import (
     CLUSTER_IP,
@@ -422,8 +422,8 @@ class _Engine:
             # Endpoints read only the pods of the Service's namespace its selector picks
             # (endpoints.selected_pods); give the view just those, so each trace does not scan
             # the namespace. Sources are looked up through the shared pod_by_key.
-            chosen = tuple(p for p in self.snap.pods_by_namespace.get(svc.namespace, ())
-                           if map_selects(svc.selector, p.labels)) if svc.selector else ()
+            # (An ExternalName Service gets none: nothing traced to it reads pods.)
+            chosen = selected_pods(self.snap, svc)
             got = dataclasses.replace(self.snap, services=(svc,), pods=chosen)
             for name in _SHARED_CACHES:
                 got.__dict__[name] = getattr(self.snap, name)
