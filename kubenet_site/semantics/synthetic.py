@@ -237,7 +237,9 @@ class _Gen:
     def _services(self) -> None:
         rng = self.rng
         next_ip = 100
-        next_np = 30100
+        # One counter for node ports and health-check node ports: unique across the cluster, as the
+        # API server's allocator keeps them, and clear of the ingress controller's 30080/30443.
+        free_node_ports = (p for p in range(30100, 32768) if p not in (30080, 30443))
         count = 0
         while count < self.n_svcs:
             ns, app, labels, named = self.workloads[count % len(self.workloads)]
@@ -261,13 +263,12 @@ class _Gen:
             if stype == CLUSTER_IP and rng.random() < 0.07:
                 cip = "None"
             if stype in (NODE_PORT, LOAD_BALANCER):
-                ports = [ServicePort(p.port, p.name, p.protocol, p.target_port, next_np + i)
-                         for i, p in enumerate(ports)]
-                next_np += len(ports)
+                ports = [ServicePort(p.port, p.name, p.protocol, p.target_port, next(free_node_ports))
+                         for p in ports]
                 local = self.local_policies and rng.random() < 0.4
                 kw["external_traffic_policy"] = "Local" if local else "Cluster"
                 if local:
-                    kw["health_check_node_port"] = 32000 + count % 700
+                    kw["health_check_node_port"] = next(free_node_ports)
             if stype == LOAD_BALANCER:
                 kw["load_balancer_ingress"] = (LoadBalancerIngress(ip=f"198.18.{count // 250}.{count % 250 + 1}"),)
             if self.local_policies and count % 100 == 3:  # rare in real clusters (node-local agents)
