@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from kubenet_site.semantics import diagnostics, dns, endpoints, envvars, matrix, policy
+from kubenet_site.semantics import diagnostics, dns, endpoints, envvars, matrix, policy_dns
 from kubenet_site.semantics.query import _jsonable
 from kubenet_site.semantics.types import (
     CLUSTER_IP,
@@ -162,7 +162,7 @@ def dns_classes(snap: Snapshot) -> list[list[Any]]:
     resolv.conf, same DNS access under NetworkPolicy. First-seen order, so deterministic."""
     groups: dict[Any, list[Any]] = {}
     for pod in snap.pods:
-        key = (pod.namespace, dns.resolver_config(snap, pod), policy.dns_access(snap, pod).outcome)
+        key = (pod.namespace, dns.resolver_config(snap, pod), policy_dns.dns_access(snap, pod).outcome)
         groups.setdefault(key, []).append(pod)
     return list(groups.values())
 

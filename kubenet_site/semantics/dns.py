@@ -405,13 +405,13 @@ def _sorted_answers(records: tuple[Record, ...]) -> list[dict[str, Any]]:
 
 
 def _policy_timeout(snap: Snapshot, pod: Pod, qname: str, qtype: str) -> dict[str, Any] | None:
-    """NetworkPolicy that keeps the pod from its nameservers (policy.dns_access) makes every
+    """NetworkPolicy that keeps the pod from its nameservers (policy_dns.dns_access) makes every
     query time out. glibc res_search ends the search list at the first timeout (TRY_AGAIN
     without SERVFAIL: `done`), then still tries the name as typed unless it already did."""
-    from . import policy  # late: policy imports this module's neighbours
+    from . import policy_dns  # late: policy imports this module's neighbours
 
-    access = policy.dns_access(snap, pod)
-    if access.outcome != policy.BLOCKED:
+    access = policy_dns.dns_access(snap, pod)
+    if access.outcome != policy_dns.BLOCKED:
         return None
     result = resolve(snap, pod, qname, qtype, blocked="its egress or the DNS pods' ingress (NetworkPolicy)")
     out = result.as_dict()

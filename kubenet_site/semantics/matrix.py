@@ -13,7 +13,7 @@
   `not-applicable` (an outside client and a cluster IP), `not-proxied` (ExternalName, and a
   headless Service for clients without cluster DNS).
 
-A cell for pods is: the Service name resolves (policy.dns_access: UDP 53 to the cluster DNS
+A cell for pods is: the Service name resolves (policy_dns.dns_access: UDP 53 to the cluster DNS
 allowed by NetworkPolicy, and a resolver that uses the cluster DNS), kube-proxy delivers
 (proxy.trace from a representative pod to the cluster IP), and NetworkPolicy allows the
 connection at every backend after DNAT (policy.py's egress AND ingress, judged per class in
@@ -40,7 +40,7 @@ from typing import Any
 
 from . import matrix_eval as mev
 from . import policy as pol
-from . import proxy
+from . import policy_dns, policy_services, proxy
 from .endpoints import selected_pods
 from .pod_classes import ClassIndex, RowSpec, build_classes, iter_bits
 from .types import (
@@ -314,8 +314,8 @@ class _Engine:
 
     # --- DNS ------------------------------------------------------------------------------
     def cluster_resolver(self, pod: Pod) -> bool:
-        # concepts/services-networking/dns-pod-service "Pod's DNS Policy" (policy._pod_nameservers)
-        return any(ns in self.snap.cluster.cluster_dns for ns in pol._pod_nameservers(self.snap, pod))
+        # concepts/services-networking/dns-pod-service "Pod's DNS Policy" (policy_dns.pod_nameservers)
+        return any(ns in self.snap.cluster.cluster_dns for ns in policy_dns.pod_nameservers(self.snap, pod))
 
     def dns_state(self, cid: int) -> tuple[bool, str]:
         """(names resolve, a note for the row) for a pod class."""
@@ -324,14 +324,14 @@ class _Engine:
             return st
         rep = self.index.classes[cid].rep
         if not self.cluster_resolver(rep):
-            servers = ", ".join(pol._pod_nameservers(self.snap, rep)) or "none"
+            servers = ", ".join(policy_dns.pod_nameservers(self.snap, rep)) or "none"
             st = (False, f"DNS: dnsPolicy {rep.dns_policy}{' (hostNetwork)' if rep.host_network else ''} "
                          f"uses nameservers {servers}, not the cluster DNS: Service names do not resolve")
         else:
             sig = self._dns_signature(cid)
             st = self._dns_sig.get(sig)
             if st is None:
-                v = pol.dns_access(self.snap, rep)
+                v = policy_dns.dns_access(self.snap, rep)
                 lines = _sanitize(v.trace[1:], [(rep.key, "the client")])
                 if v.outcome == pol.BLOCKED:
                     st = (False, "DNS: queries to the cluster DNS time out (UDP 53 blocked): "
@@ -355,7 +355,7 @@ class _Engine:
         return got
 
     def _dns_signature(self, cid: int) -> tuple[Any, ...]:
-        """What policy.dns_access can depend on for this class: its resolver, its egress
+        """What policy_dns.dns_access can depend on for this class: its resolver, its egress
         profile and how the DNS backends' ingress rules see it."""
         c = self.index.classes[cid]
         rep = c.rep
@@ -378,7 +378,7 @@ class _Engine:
             svcs.append(svc)
         for s in svcs:
             for sp in s.ports:
-                for ep in pol.service_backends(self.snap, s, sp):
+                for ep in policy_services.service_backends(self.snap, s, sp):
                     p = self.snap.pod(ep.pod_key) if ep.pod_key else None
                     if p is None:
                         out = None
@@ -571,11 +571,11 @@ class _Engine:
         return "pod"
 
     def svc_backends(self, svc: Service, sp: ServicePort) -> tuple[Any, ...]:
-        """policy.service_backends, cached per Service port."""
+        """policy_services.service_backends, cached per Service port."""
         key = ("svc_backends", svc.key, sp.port, sp.protocol)
         got = self._backends.get(key)
         if got is None:
-            got = tuple(pol.service_backends(self.view("", svc), svc, sp))
+            got = tuple(policy_services.service_backends(self.view("", svc), svc, sp))
             self._backends[key] = got
         return got
 

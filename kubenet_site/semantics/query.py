@@ -27,7 +27,7 @@ HANDLERS: dict[str, tuple[str, str]] = {
     "dns": ("dns", "answer_dns"),
     "env": ("envvars", "answer_env"),
     "route": ("proxy", "answer_route"),
-    "connect": ("policy", "answer_connect"),
+    "connect": ("policy_services", "answer_connect"),
     "reachability": ("reachability", "answer_reachability"),
     "ingress-route": ("ingress", "answer_ingress_route"),
 }

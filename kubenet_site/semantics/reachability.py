@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .policy import ALLOWED, connect, normalize_protocol, parse_port
+from .policy import ALLOWED, connect, normalize_protocol
+from .policy_services import parse_port
 from .types import Pod, QueryError, Snapshot, Verdict
 
 CONNECTED, BLOCKED_MARK = ".", "X"

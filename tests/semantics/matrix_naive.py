@@ -1,10 +1,10 @@
 """A naive, pod-by-pod evaluation of the matrices' cells, straight from the engine's
-public entry points (policy.connect, policy.dns_access, proxy.trace): the oracle the
+public entry points (policy.connect, policy_dns.dns_access, proxy.trace): the oracle the
 class-based matrices are checked against. Slow on purpose: no classes, no caches."""
 
 from __future__ import annotations
 
-from kubenet_site.semantics import policy, proxy
+from kubenet_site.semantics import policy, policy_dns, policy_services, proxy
 from kubenet_site.semantics.types import (
     EXTERNAL_NAME,
     LOAD_BALANCER,
@@ -44,9 +44,9 @@ def _connect(snap: Snapshot, src, ip: str, port: int, proto: str) -> str:
 
 
 def pod_to_service(snap: Snapshot, pod: Pod, svc: Service, sp: ServicePort | None) -> str:
-    servers = policy._pod_nameservers(snap, pod)
+    servers = policy_dns.pod_nameservers(snap, pod)
     resolves = any(s in snap.cluster.cluster_dns for s in servers) and \
-        policy.dns_access(snap, pod).outcome != "blocked"
+        policy_dns.dns_access(snap, pod).outcome != "blocked"
     if svc.type == EXTERNAL_NAME:
         return "not-proxied" if resolves else BLOCKED
     if not resolves:
@@ -54,7 +54,7 @@ def pod_to_service(snap: Snapshot, pod: Pod, svc: Service, sp: ServicePort | Non
     assert sp is not None
     proto = sp.protocol.upper()
     if svc.headless:
-        eps = policy.service_backends(snap, svc, sp)
+        eps = policy_services.service_backends(snap, svc, sp)
         if not eps:
             return BLOCKED
         addrs = [e.address for e in eps]

@@ -3,7 +3,7 @@
 Random small clusters from the synthetic generator (which always includes ipBlocks over pod
 addresses, with `except`, when it has 8 or more policies, internalTrafficPolicy Local on its
 fourth Service and externalTrafficPolicy Local on a share of NodePort/LoadBalancer Services,
-hostNetwork pods on demand). The oracle (matrix_naive.py) calls policy.dns_access,
+hostNetwork pods on demand). The oracle (matrix_naive.py) calls policy_dns.dns_access,
 proxy.trace and policy.connect for every pod, node and backend; the matrix must agree on
 every member of every row (`member_verdict`, which `expand_row` also gives).
 """

@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 
-from kubenet_site.semantics.policy import answer_connect, connect, dns_access
+from kubenet_site.semantics.policy import connect
+from kubenet_site.semantics.policy_dns import dns_access
+from kubenet_site.semantics.policy_services import answer_connect
 from kubenet_site.semantics.types import Container, QueryError
 from tests.semantics.builders import node, ns, pod, ports, snapshot, sport, svc
 from tests.semantics.test_netpol_e2e import (
