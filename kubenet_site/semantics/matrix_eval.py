@@ -18,13 +18,13 @@ hostNetwork parties are handled exactly as `policy.connect` does (same Party obj
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from . import policy as pol
 from .labels import selects
-from .pod_classes import ClassIndex, _IPBlockMatcher
+from .pod_classes import ClassIndex, _IPBlockMatcher, iter_bits
 from .types import NetworkPolicy, Node, Pod, Snapshot
 
 ALLOWED, BLOCKED = pol.ALLOWED, pol.BLOCKED
@@ -388,6 +388,25 @@ def lowest(bits: int) -> int:
     if not bits:
         raise ValueError("lowest() of an empty set")
     return (bits & -bits).bit_length() - 1
+
+
+def spread(parts: Sequence[int], evaluate: Callable[[int], int], n: int, all_bits: int,
+           block_bits: int) -> list[int]:
+    """One column of verdict indexes over n classes: `evaluate(cid)` once per part (its lowest
+    class speaks for it), -1 outside the block. The biggest part is filled wholesale, the
+    others bit by bit."""
+    if not parts:
+        return [-1] * n
+    big = max(parts, key=int.bit_count)
+    idxs = [evaluate(lowest(part)) for part in parts]
+    out = [idxs[parts.index(big)]] * n
+    for c in iter_bits(all_bits & ~block_bits):
+        out[c] = -1
+    for part, idx in zip(parts, idxs, strict=True):
+        if part is not big:
+            for c in iter_bits(part):
+                out[c] = idx
+    return out
 
 
 def node_party(node: Node) -> pol.Party:

@@ -103,24 +103,9 @@ def _column(eng: _Engine, d: int, port: int | str, proto: str, block_bits: int) 
             parts = mev.refine(parts, bits)
         for bits, _h in eng.pc.ingress_groups(d, number, proto):
             parts = mev.refine(parts, bits)
-    out = [-1] * len(eng.index.classes)
-    if not parts:
-        return out
-    big = max(parts, key=int.bit_count)
-    idxs = []
-    for part in parts:
-        cid = mev.lowest(part)
-        # Policy alone here: a hostNetwork party's own node is applied by the caller.
-        idxs.append(eng.out.add(_cell(eng, cid, d, port, proto, None, ())))
-    fill = idxs[parts.index(big)]
-    out = [fill] * len(out)
-    for c in iter_bits(eng.index.all_bits & ~block_bits):
-        out[c] = -1
-    for part, idx in zip(parts, idxs, strict=True):
-        if part is not big:
-            for c in iter_bits(part):
-                out[c] = idx
-    return out
+    # Policy alone here: a hostNetwork party's own node is applied by the caller.
+    return mev.spread(parts, lambda cid: eng.out.add(_cell(eng, cid, d, port, proto, None, ())),
+                      len(eng.index.classes), eng.index.all_bits, block_bits)
 
 
 def _cell(eng: _Engine, s: int, d: int, port: int | str, proto: str, client_node: str | None,

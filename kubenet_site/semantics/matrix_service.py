@@ -157,23 +157,8 @@ def _pod_column(eng: _Engine, col: _Column, block_bits: int) -> list[int]:
                 for be in _distinct(_column_backends(eng, col, rep_cid)):
                     parts = _refine_for_backend(eng, parts, be, sp.protocol.upper(), kb)
         all_parts += parts
-    n = len(eng.index.classes)
-    if not all_parts:
-        return [-1] * n
-    # Fill the biggest part wholesale, then the rest bit by bit.
-    big = max(all_parts, key=int.bit_count)
-    idxs = []
-    for part in all_parts:
-        cid = mev.lowest(part)
-        idxs.append(eng.out.add(eng.pod_service_cell(cid, col, eng.index.classes[cid].rep)))
-    out = [idxs[all_parts.index(big)]] * n
-    for c in iter_bits(eng.index.all_bits & ~block_bits):
-        out[c] = -1
-    for part, idx in zip(all_parts, idxs, strict=True):
-        if part is not big:
-            for c in iter_bits(part):
-                out[c] = idx
-    return out
+    return mev.spread(all_parts, lambda cid: eng.out.add(eng.pod_service_cell(cid, col, eng.index.classes[cid].rep)),
+                      len(eng.index.classes), eng.index.all_bits, block_bits)
 
 
 def _sensitive_column(eng: _Engine, col: _Column, class_nodes: dict[int, dict[str | None, Any]]
