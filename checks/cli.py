@@ -114,27 +114,12 @@ def cmd_export(stdout: IO, stderr: IO, *, topology: str, team: str | None, **_: 
     return 0
 
 
-RESOURCE_FIELDS = {
-    **dict.fromkeys(("svc", "service", "services"), "services"),
-    **dict.fromkeys(("po", "pod", "pods"), "pods"),
-    **dict.fromkeys(("ing", "ingress", "ingresses"), "ingresses"),
-    **dict.fromkeys(("netpol", "networkpolicy", "networkpolicies"), "network_policies"),
-}
-
-
-def listed_objects(snap, resource: str, namespace: str, all_namespaces: bool) -> list:
-    """The objects `kubectl get RESOURCE` lists, in the API server's order (namespace, name)."""
-    objects = getattr(snap, RESOURCE_FIELDS[resource.lower()])
-    chosen = [o for o in objects if all_namespaces or o.namespace == namespace]
-    return sorted(chosen, key=lambda o: f"{o.namespace}/{o.name}".encode())
-
-
 def cmd_get(stdout: IO, stderr: IO, *, resource: str, topology: str, team: str | None, all_namespaces: bool,
             namespace: str | None, output: str, now: datetime | None = None, **_: Any) -> int:
     top = _topology(topology, team)
     snap = build(top).snapshot
     if output in ("yaml", "json"):
-        items = listed_objects(snap, resource, namespace or "default", all_namespaces)
+        items = kubectl_tables.listed(snap, resource, namespace, all_namespaces)
         doc = {"apiVersion": "v1", "items": [dict(o.raw) for o in items], "kind": "List",
                "metadata": {"resourceVersion": ""}}
         text = json.dumps(doc, indent=4) + "\n" if output == "json" else yaml.safe_dump(doc, sort_keys=False)

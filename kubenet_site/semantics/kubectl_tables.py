@@ -50,6 +50,7 @@ __all__ = [
     "get_pods",
     "get_services",
     "human_duration",
+    "listed",
     "ingress_cells",
     "network_policy_cells",
     "pod_cells",
@@ -539,19 +540,29 @@ _TABLES: dict[str, tuple[str, tuple[Column, ...], Callable[[Any, datetime], list
 }
 
 
+def _kind(resource: str) -> str:
+    kind = RESOURCE_ALIASES.get(resource.lower())
+    if kind is None:
+        raise ValueError(f'the server doesn\'t have a resource type "{resource}"')
+    return kind
+
+
+def listed(snap: Snapshot, resource: str, namespace: str | None = None, all_namespaces: bool = False) -> list[Any]:
+    """The objects `kubectl get RESOURCE` lists (for -o yaml/json too), in the API server's order."""
+    return _listed(getattr(snap, _TABLES[_kind(resource)][0]), namespace, all_namespaces)
+
+
 def get_output(snap: Snapshot, resource: str, namespace: str | None = None,
                all_namespaces: bool = False, output: str = "",
                now: datetime | None = None) -> GetOutput:
     """`kubectl get RESOURCE`, split as kubectl splits it: the table on stdout, or
     `No resources found ...` on stderr. `output` is "" or "wide"; `now` defaults to the
     current UTC time. Raises ValueError for an unknown resource or output format."""
-    kind = RESOURCE_ALIASES.get(resource.lower())
-    if kind is None:
-        raise ValueError(f'the server doesn\'t have a resource type "{resource}"')
+    kind = _kind(resource)
     if output not in ("", "wide"):
         raise ValueError(f"unable to match a printer suitable for the output format {output!r}")
-    field, columns, cells = _TABLES[kind]
-    items = _listed(getattr(snap, field), namespace, all_namespaces)
+    _, columns, cells = _TABLES[kind]
+    items = listed(snap, resource, namespace, all_namespaces)
     if not items:
         return GetOutput(stderr=_no_resources(namespace, all_namespaces))
     when = now if now is not None else datetime.now(UTC)
