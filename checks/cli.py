@@ -12,11 +12,11 @@ import yaml
 from django.utils import timezone
 
 from kubenet_site.semantics import kubectl_tables, query
-from kubenet_site.semantics.manifests import ManifestError
+from kubenet_site.semantics.manifests import ManifestError, load_documents
 from services.models import Team
 from services.queries import TopologyNotFound, get_topology, topologies_for
 
-from .check_command import CheckUsageError, cmd_check  # noqa: F401  (the `check` subcommand)
+from .check_command import CheckUsageError, cmd_check, manifest_files  # noqa: F401  (cmd_check: `check`)
 from .matrix_command import cmd_matrix  # noqa: F401  (the `matrix` subcommand)
 from .operations import (
     ImportRefused,
@@ -27,8 +27,6 @@ from .operations import (
 )
 from .run_command import RunError, cmd_run  # noqa: F401  (the `run` subcommand)
 from .snapshot import build
-
-MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 class UsageError(Exception):
@@ -51,13 +49,10 @@ def read_paths(paths: list[str]) -> list[tuple[str, str]]:
         if p == "-":
             out.append(("<stdin>", sys.stdin.read()))
             continue
-        path = Path(p)
-        if path.is_dir():
-            files = sorted(f for f in path.rglob("*") if f.is_file() and f.suffix in MANIFEST_SUFFIXES)
-        elif path.is_file():
-            files = [path]
-        else:
-            raise UsageError(f"{p}: no such file or directory")
+        try:
+            files = manifest_files([p])
+        except CheckUsageError as exc:
+            raise UsageError(str(exc)) from exc
         out += [(str(f), f.read_text(encoding="utf-8")) for f in files]
     return out
 
@@ -87,7 +82,7 @@ def cmd_import(stdout: IO, stderr: IO, *, paths: list[str], topology: str, team:
     try:
         for name, text in files:
             try:
-                documents += load_each(text)
+                documents += load_documents(text)
             except ManifestError as exc:
                 raise UsageError(f"{name}: {exc.where}: {exc.message}") from exc
         team_row, _ = Team.objects.get_or_create(name=team)
@@ -101,12 +96,6 @@ def cmd_import(stdout: IO, stderr: IO, *, paths: list[str], topology: str, team:
     target.refresh_from_db(fields=["revision"])  # import_manifests bumped it on its own copy
     stdout.write(f'topology "{target.name}" (team {target.team.name}) is at revision {target.revision}\n')
     return 0
-
-
-def load_each(text: str) -> list[dict]:
-    from kubenet_site.semantics.manifests import load_documents
-
-    return load_documents(text)
 
 
 def cmd_export(stdout: IO, stderr: IO, *, topology: str, team: str | None, **_: Any) -> int:
