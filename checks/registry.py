@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ingress.models import Ingress, IngressClass
+from kubenet_site.semantics.manifests import CLUSTER_SCOPED
 from services.models import (
     EndpointSlice,
     KubeObject,
@@ -26,8 +27,6 @@ MODELLED: dict[tuple[str, str], type[KubeObject]] = {
     ("networking.k8s.io", "IngressClass"): IngressClass,
     ("networking.k8s.io", "Ingress"): Ingress,
 }
-CLUSTER_SCOPED_KINDS = {"Namespace", "Node", "IngressClass", "PersistentVolume", "StorageClass", "ClusterRole",
-                        "ClusterRoleBinding", "CustomResourceDefinition", "PriorityClass"}
 
 
 def group_of(api_version: str) -> str:
@@ -43,7 +42,7 @@ def identity(manifest: dict) -> tuple[str, str, str, str]:
     """(group, kind, namespace, name): what makes two manifests the same object."""
     meta = manifest.get("metadata") or {}
     kind = str(manifest.get("kind", ""))
-    if kind in CLUSTER_SCOPED_KINDS:
+    if kind in CLUSTER_SCOPED:  # the engine's list: the API server drops their namespace
         ns = ""
     elif model_for(manifest) is OtherObject:  # an unknown kind may be cluster-scoped
         ns = str(meta.get("namespace") or "")
