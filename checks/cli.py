@@ -17,6 +17,7 @@ from services.models import Team
 from services.queries import TopologyNotFound, get_topology, topologies_for
 
 from .check_command import CheckUsageError, cmd_check, manifest_files  # noqa: F401  (cmd_check: `check`)
+from .diff_command import cmd_diff  # noqa: F401  (the `diff` subcommand)
 from .matrix_command import cmd_matrix  # noqa: F401  (the `matrix` subcommand)
 from .operations import (
     ImportRefused,

@@ -13,7 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from kubenet_site.semantics import diagnostics, dns, endpoints, envvars, matrix, policy_dns
+from kubenet_site.semantics import diagnostics, dns, endpoints, envvars, matrix
+from kubenet_site.semantics.answer_sets import declared_ports as policy_ports
+from kubenet_site.semantics.answer_sets import dns_classes, service_names
 from kubenet_site.semantics.query import _jsonable
 from kubenet_site.semantics.types import (
     CLUSTER_IP,
@@ -144,29 +146,6 @@ def _endpoints_steps(snap: Snapshot) -> list[Step]:
     return [Step(("endpoints",), "endpoints", units)]
 
 
-def service_names(snap: Snapshot, namespace: str) -> list[str]:
-    """The names a pod in `namespace` may use for each Service: the short name in its own
-    namespace, then `svc.ns`, `svc.ns.svc` and the absolute name."""
-    domain = snap.cluster.domain.rstrip(".")
-    names: list[str] = []
-    for svc in snap.services:
-        if svc.namespace == namespace:
-            names.append(svc.name)
-        names += [f"{svc.name}.{svc.namespace}", f"{svc.name}.{svc.namespace}.svc",
-                  f"{svc.name}.{svc.namespace}.svc.{domain}."]
-    return names
-
-
-def dns_classes(snap: Snapshot) -> list[list[Any]]:
-    """Pods that resolve alike: same namespace (the search path and the short names), same
-    resolv.conf, same DNS access under NetworkPolicy. First-seen order, so deterministic."""
-    groups: dict[Any, list[Any]] = {}
-    for pod in snap.pods:
-        key = (pod.namespace, dns.resolver_config(snap, pod), policy_dns.dns_access(snap, pod).outcome)
-        groups.setdefault(key, []).append(pod)
-    return list(groups.values())
-
-
 def _resolve_class(snap: Snapshot, pods: list[Any]) -> dict[str, Any]:
     rep = pods[0]
     names = {}
@@ -245,12 +224,6 @@ def _matrix_step(path: tuple[str, ...], title: str, fn_name: str, *args: Any, **
         return matrix_json(fn(*args, **kwargs, row_block=block_rows(total, index, count)))
 
     return Step(path, title, [Unit("", whole)], block=block)
-
-
-def policy_ports(snap: Snapshot) -> list[tuple[int, str]]:
-    """(port, protocol) of every container port a pod declares: the pod matrices to compute."""
-    ports = {(p.container_port, p.protocol) for pod in snap.pods for c in pod.containers for p in c.ports}
-    return sorted(ports, key=lambda pp: (pp[1], pp[0]))
 
 
 def plan(snap: Snapshot, kinds: list[str]) -> list[Step]:

@@ -67,6 +67,14 @@ class Command(BaseCommand):
         r.add_argument("--json", dest="json_output", action="store_true",
                        help="with --wait: the finished run as JSON on stdout")
 
+        d = sub.add_parser("diff", help="what changes from OLD to NEW: matrix cells, endpoints, DNS, routes, findings, "
+                                        "assertions (exit 1 on a difference with --fail-on-change)")
+        d.add_argument("old", metavar="OLD", help="a PATH (file or directory), topology:[TEAM/]NAME or run:<id>")
+        d.add_argument("new", metavar="NEW", help="likewise")
+        d.add_argument("--format", default="text", choices=["text", "json"])
+        d.add_argument("--fail-on-change", dest="fail_on_change", action="store_true")
+        d.add_argument("--cluster", help="for PATH sides: a YAML file with the query document's cluster block")
+
     def handle(self, *args, subcommand: str, **options) -> None:
         handler = getattr(cli, f"cmd_{subcommand}")
         try:

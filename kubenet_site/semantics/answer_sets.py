@@ -1,0 +1,37 @@
+"""The sets of questions a whole check asks of one cluster: the name forms each pod may use
+for each Service, the pods that resolve alike, and the ports pods declare. A check run
+(checks/kinds.py) and a diff (diff.py) both walk these, so both ask the same questions."""
+
+from __future__ import annotations
+
+from . import dns, policy_dns
+from .types import Pod, Snapshot
+
+
+def service_names(snap: Snapshot, namespace: str) -> list[str]:
+    """The names a pod in `namespace` may use for each Service: the short name in its own
+    namespace, then `svc.ns`, `svc.ns.svc` and the absolute name."""
+    domain = snap.cluster.domain.rstrip(".")
+    names: list[str] = []
+    for svc in snap.services:
+        if svc.namespace == namespace:
+            names.append(svc.name)
+        names += [f"{svc.name}.{svc.namespace}", f"{svc.name}.{svc.namespace}.svc",
+                  f"{svc.name}.{svc.namespace}.svc.{domain}."]
+    return names
+
+
+def dns_classes(snap: Snapshot) -> list[list[Pod]]:
+    """Pods that resolve alike: same namespace (the search path and the short names), same
+    resolv.conf, same DNS access under NetworkPolicy. First-seen order, so deterministic."""
+    groups: dict[object, list[Pod]] = {}
+    for pod in snap.pods:
+        key = (pod.namespace, dns.resolver_config(snap, pod), policy_dns.dns_access(snap, pod).outcome)
+        groups.setdefault(key, []).append(pod)
+    return list(groups.values())
+
+
+def declared_ports(snap: Snapshot) -> list[tuple[int, str]]:
+    """(port, protocol) of every container port a pod declares: the pod matrices to compute."""
+    ports = {(p.container_port, p.protocol) for pod in snap.pods for c in pod.containers for p in c.ports}
+    return sorted(ports, key=lambda pp: (pp[1], pp[0]))
