@@ -98,10 +98,27 @@ def _where(c: engine.CellChange) -> str:
     return f"[{scope}] {target}"
 
 
-def _cell_lines(c: engine.CellChange) -> list[str]:
-    lines = [f"  {_where(c)}", f"    from {_who(c)}: {c.before} -> {c.after}"]
+def _trace(c: engine.CellChange) -> tuple[str, ...]:
+    """The side that explains the change: the new one, unless the path is gone."""
     trace = c.after_trace if c.after != engine.ABSENT else c.before_trace
-    shown = [t for t in trace if str(t).strip()]
+    return tuple(t for t in trace if str(t).strip())
+
+
+def cell_groups(cells: list[engine.CellChange]) -> list[list[engine.CellChange]]:
+    """Cells of one column with the same change and the same explanation, together (rows in
+    their order), columns in the order they first changed."""
+    groups: dict[tuple[Any, ...], list[engine.CellChange]] = {}
+    for c in cells:
+        groups.setdefault((c.type, c.port, c.protocol, c.column, c.before, c.after, _trace(c)), []).append(c)
+    order = {key[:4]: i for i, key in reversed(list(enumerate(groups)))}
+    return [g for key, g in sorted(groups.items(), key=lambda kv: order[kv[0][:4]])]
+
+
+def _group_lines(cells: list[engine.CellChange]) -> list[str]:
+    first = cells[0]
+    lines = [f"  {_where(first)}: {first.before} -> {first.after}"]
+    lines += [f"    from {_who(c)}" for c in cells]
+    shown = _trace(first)
     lines += [f"      {t}" for t in shown[:TRACE_LINES]]
     if len(shown) > TRACE_LINES:
         lines.append(f"      ... ({len(shown) - TRACE_LINES} more trace lines in --format json)")
@@ -127,17 +144,28 @@ def _finding(f: Mapping[str, Any]) -> str:
         + f" [{f.get('code')}]"
 
 
+def _cell_sections(by_direction: dict[str, list[engine.CellChange]], titles: dict[str, str]) -> list[str]:
+    lines = []
+    for key, title in titles.items():
+        cells = by_direction[key]
+        if cells:
+            lines += ["", f"{title} ({len(cells)} cell{'s' if len(cells) != 1 else ''}):"]
+            for group in cell_groups(cells):
+                lines += _group_lines(group)
+    return lines
+
+
 def render_text(d: engine.Diff, old: str, new: str) -> str:
     lines = [f"diff {old} -> {new}"]
     if d.empty:
         lines.append("no difference: both sides give the same answers")
         return "\n".join(lines) + "\n"
-    groups: dict[str, list[engine.CellChange]] = {"opened": [], "closed": [], "changed": []}
+    by_direction: dict[str, list[engine.CellChange]] = {"opened": [], "closed": [], "changed": []}
     for c in d.cells:
-        groups[engine.direction(c.before, c.after)].append(c)
+        by_direction[engine.direction(c.before, c.after)].append(c)
     titles = {"opened": "newly opened paths", "closed": "newly closed paths", "changed": "other cell changes"}
-    sections: list[tuple[str, list[Any], Callable[[Any], list[str]]]] = [
-        (titles[k], groups[k], _cell_lines) for k in ("opened", "closed", "changed")]
+    lines += _cell_sections(by_direction, titles)
+    sections: list[tuple[str, list[Any], Callable[[Any], list[str]]]] = []
     sections += [
         ("endpoints", d.endpoints,
          lambda e: [f"  {e['service']} port {e['port'] or '(portless)'}: "
@@ -154,7 +182,7 @@ def render_text(d: engine.Diff, old: str, new: str) -> str:
          lambda a: [f"  {a['name']}: {a['before']} -> {a['after']}" + (f": {a['message']}" if a["message"] else "")]),
         ("assertions fixed", d.assertions["fixed"], lambda a: [f"  {a['name']}: {a['before']} -> {a['after']}"]),
     ]
-    summary = []
+    summary = [f"{len(by_direction[k])} {titles[k]}" for k in titles if by_direction[k]]
     for title, items, fmt in sections:
         if not items:
             continue
