@@ -25,7 +25,6 @@ from .run_diff import side_from_loaded, side_from_run
 
 TOPOLOGY, RUN = "topology:", "run:"
 FORMATS = ("text", "json")
-TRACE_LINES = 6  # per cell in text; JSON has them all
 
 
 def read_cluster(path: str | None) -> dict[str, Any] | None:
@@ -118,10 +117,7 @@ def _group_lines(cells: list[engine.CellChange]) -> list[str]:
     first = cells[0]
     lines = [f"  {_where(first)}: {first.before} -> {first.after}"]
     lines += [f"    from {_who(c)}" for c in cells]
-    shown = _trace(first)
-    lines += [f"      {t}" for t in shown[:TRACE_LINES]]
-    if len(shown) > TRACE_LINES:
-        lines.append(f"      ... ({len(shown) - TRACE_LINES} more trace lines in --format json)")
+    lines += [f"      {t}" for t in _trace(first)]
     return lines
 
 
