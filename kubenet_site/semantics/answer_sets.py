@@ -4,6 +4,8 @@ for each Service, the pods that resolve alike, and the ports pods declare. A che
 
 from __future__ import annotations
 
+from typing import Any
+
 from . import dns, policy_dns
 from .types import Pod, Snapshot
 
@@ -21,14 +23,19 @@ def service_names(snap: Snapshot, namespace: str) -> list[str]:
     return names
 
 
-def dns_classes(snap: Snapshot) -> list[list[Pod]]:
-    """Pods that resolve alike: same namespace (the search path and the short names), same
-    resolv.conf, same DNS access under NetworkPolicy. First-seen order, so deterministic."""
-    groups: dict[object, list[Pod]] = {}
+def resolving_alike(snap: Snapshot) -> list[tuple[tuple[Any, ...], list[Pod]]]:
+    """Pods that resolve alike, with what makes them alike: (namespace (the search path and
+    the short names), resolv.conf, DNS access under NetworkPolicy). First-seen order."""
+    groups: dict[tuple[Any, ...], list[Pod]] = {}
     for pod in snap.pods:
         key = (pod.namespace, dns.resolver_config(snap, pod), policy_dns.dns_access(snap, pod).outcome)
         groups.setdefault(key, []).append(pod)
-    return list(groups.values())
+    return list(groups.items())
+
+
+def dns_classes(snap: Snapshot) -> list[list[Pod]]:
+    """The pods of each resolving_alike class."""
+    return [pods for _, pods in resolving_alike(snap)]
 
 
 def declared_ports(snap: Snapshot) -> list[tuple[int, str]]:

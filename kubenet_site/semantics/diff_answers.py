@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from . import dns, proxy
-from .answer_sets import dns_classes, service_names
+from . import dns, policy_dns, proxy, resolver
+from .answer_sets import resolving_alike, service_names
 from .endpoints import answer_endpoints, port_key, service_endpoints
 from .types import EXTERNAL_NAME, LOAD_BALANCER, NODE_PORT, QueryError, Service, Snapshot
 
@@ -56,37 +56,85 @@ def endpoint_changes(old: Snapshot, new: Snapshot) -> list[dict[str, Any]]:
 
 # --- DNS -------------------------------------------------------------------------------------------
 
-def _dns_answer(snap: Snapshot, pod_key: str, name: str) -> dict[str, Any]:
-    ans = dns.answer_dns(snap, {"from": pod_key, "name": name})
-    return {"rcode": ans.get("rcode"), "answers": sorted(str(a.get("data")) for a in ans.get("answers", []))}
+BLOCKED_DNS = "its egress or the DNS pods' ingress (NetworkPolicy)"
+
+
+def _records(records: Iterable[Any]) -> list[str]:
+    return sorted(str(r.as_dict().get("data", r)) for r in records)
+
+
+class _Resolving:
+    """One side's DNS: answers per (class, name), and the cluster DNS server's own answers
+    per name (cached: many classes try the same candidates)."""
+
+    def __init__(self, snap: Snapshot) -> None:
+        self.snap = snap
+        self.classes = resolving_alike(snap)
+        self._answers: dict[tuple[int, str], dict[str, Any]] = {}
+        self._server: dict[str, tuple[str, list[str]]] = {}
+
+    def mode(self, i: int) -> str:
+        """`blocked` (every query times out), `cluster` (the cluster DNS answers) or `other`
+        (a nameserver that knows no cluster names): resolver.resolve's three cases."""
+        (_, conf, access), _ = self.classes[i]
+        if access == policy_dns.BLOCKED:
+            return "blocked"
+        server = conf.nameservers[0] if conf.nameservers else None
+        return "cluster" if server is not None and resolver.is_cluster_dns(self.snap, server) else "other"
+
+    def answer(self, i: int, name: str) -> dict[str, Any]:
+        got = self._answers.get((i, name))
+        if got is None:
+            rep = self.classes[i][1][0]
+            # dns.answer_dns: NetworkPolicy keeping the pod from its nameservers times every query out.
+            r = dns.resolve(self.snap, rep, name, dns.A, BLOCKED_DNS if self.mode(i) == "blocked" else None)
+            got = self._answers[(i, name)] = {"rcode": r.rcode,
+                                              "answers": _records(r.answers) if r.rcode == dns.NOERROR else []}
+        return got
+
+    def server(self, candidate: str) -> tuple[str, list[str]]:
+        got = self._server.get(candidate)
+        if got is None:
+            resp = dns.server_lookup(self.snap, candidate, dns.A)
+            got = self._server[candidate] = (resp.rcode, _records(resp.answers))
+        return got
+
+
+def _dns_inputs(snap: Snapshot) -> tuple[Any, ...]:
+    """Everything the cluster DNS answers from (dns.py: Services, their endpoints, pods)."""
+    return (snap.cluster, snap.namespaces, snap.services, snap.endpoint_slices, snap.pods)
 
 
 def dns_changes(old: Snapshot, new: Snapshot) -> list[dict[str, Any]]:
     """For each set of pods that resolve alike on both sides (a class on the old side met
     with a class on the new one) and every name form of every Service either side has in
     reach (answer_sets.service_names), the A answer before and after. Pods present on one
-    side only are left out: they have no before (or after) to compare; their cells say so."""
-    classes_a, classes_b = dns_classes(old), dns_classes(new)
-    where_a = {p.key: i for i, pods in enumerate(classes_a) for p in pods}
+    side only are left out: they have no before (or after) to compare; their cells say so.
+
+    Exact shortcuts: two classes with the same resolv.conf, namespace and DNS access
+    resolve a name alike when the cluster DNS answers each candidate the stub resolver
+    may try (resolver.candidates) alike, and always when neither reaches the cluster DNS."""
+    a, b = _Resolving(old), _Resolving(new)
+    where_a = {p.key: i for i, (_, pods) in enumerate(a.classes) for p in pods}
     parts: dict[tuple[int, int], str] = {}
-    for j, pods in enumerate(classes_b):
+    for j, (_, pods) in enumerate(b.classes):
         for p in pods:
             i = where_a.get(p.key)
             if i is not None:
                 parts.setdefault((i, j), p.key)
-    cache_a: dict[tuple[int, str], dict[str, Any]] = {}
-    cache_b: dict[tuple[int, str], dict[str, Any]] = {}
+    same_data = _dns_inputs(old) == _dns_inputs(new)
     out = []
     for (i, j), member in parts.items():
-        rep_a, rep_b = classes_a[i][0], classes_b[j][0]
-        names = _union(service_names(new, rep_b.namespace), service_names(old, rep_a.namespace))
-        for name in names:
-            before = cache_a.get((i, name))
-            if before is None:
-                before = cache_a[(i, name)] = _dns_answer(old, rep_a.key, name)
-            after = cache_b.get((j, name))
-            if after is None:
-                after = cache_b[(j, name)] = _dns_answer(new, rep_b.key, name)
+        key_a, key_b = a.classes[i][0], b.classes[j][0]
+        mode = a.mode(i)
+        alike = key_a == key_b and mode == b.mode(j)
+        if alike and (same_data or mode != "cluster"):
+            continue
+        ns_a, ns_b = key_a[0], key_b[0]
+        for name in _union(service_names(new, ns_b), service_names(old, ns_a)):
+            if alike and all(a.server(c) == b.server(c) for c in resolver.candidates(name, key_a[1])[0]):
+                continue
+            before, after = a.answer(i, name), b.answer(j, name)
             if before != after:
                 out.append({"pod": member, "name": name, "type": "A", "before": before, "after": after})
     return out
