@@ -163,13 +163,13 @@ def render_text(d: engine.Diff, old: str, new: str) -> str:
     lines += _cell_sections(by_direction, titles)
     sections: list[tuple[str, list[Any], Callable[[Any], list[str]]]] = []
     sections += [
-        ("endpoints", d.endpoints,
+        ("endpoints changed", d.endpoints,
          lambda e: [f"  {e['service']} port {e['port'] or '(portless)'}: "
                     f"{_addresses(e['before'])} -> {_addresses(e['after'])}"]),
-        ("DNS", d.dns,
+        ("DNS answers changed", d.dns,
          lambda e: [f"  {e['name']} ({e['type']}) from {e['pod']} and the pods resolving alike: "
                     f"{_dns(e['before'])} -> {_dns(e['after'])}"]),
-        ("routes", d.routes, lambda e: [f"  {e['from']} -> {e['to']}: {e['before']} -> {e['after']}"
+        ("routes changed", d.routes, lambda e: [f"  {e['from']} -> {e['to']}: {e['before']} -> {e['after']}"
                                         + (f" (backends {', '.join(e['afterEndpoints'])})"
                                            if e["afterEndpoints"] else "")]),
         ("findings added", d.findings["added"], lambda f: [f"  {_finding(f)}"]),

@@ -17,6 +17,7 @@ from django.core.management import call_command
 from checks import cli, diff_command, run_diff
 from checks.check_command import CheckUsageError
 from checks.kinds import matrix_json
+from kubenet_site.semantics import diff as d
 from kubenet_site.semantics import matrix
 from tests.semantics import diff_fixtures as fx
 
@@ -203,3 +204,30 @@ def test_call_command_wiring(dirs):
         call_command("kubenet", "diff", old, new, "--fail-on-change", "--format", "json", stdout=out)
     assert exit_.value.code == 1
     assert len(json.loads(out.getvalue())["cells"]) == 17
+
+
+ASSERTION = {"apiVersion": "kubenet.io/v1alpha1", "kind": "ConnectivityAssertion",
+             "metadata": {"name": "api-reaches-web"},
+             "spec": {"query": {"kind": "connect", "from": "shop/api-1", "to": "svc:shop/web:80", "port": 80},
+                      "expect": {"verdict": "allowed"}}}
+
+
+def test_assertions_broken_and_fixed_and_findings_removed(dirs, tmp_path):
+    old, new = dirs
+    for root in dirs:
+        (root / "assertions.yaml").write_text(yaml.safe_dump(ASSERTION))
+    code, text = run_diff_cli(str(old), str(new), format="json")
+    doc = json.loads(text)
+    assert doc["assertions"] == {"broken": [{"name": "api-reaches-web", "before": "allowed", "after": "blocked",
+                                             "message": 'verdict: expected "allowed", got "blocked"'}],
+                                 "fixed": []}
+    back = json.loads(run_diff_cli(str(new), str(old), format="json")[1])
+    assert [a["name"] for a in back["assertions"]["fixed"]] == ["api-reaches-web"]
+    assert back["assertions"]["broken"] == []
+    assert {d.direction(c["before"], c["after"]) for c in back["cells"]} == {"opened"}
+
+    typo = write(tmp_path / "typo", fx.with_selector_typo())
+    fixed = json.loads(run_diff_cli(str(typo), str(old), format="json")[1])
+    assert [f["code"] for f in fixed["findings"]["removed"]] == ["selector-matches-nothing"]
+    text = run_diff_cli(str(typo), str(old))[1]
+    assert "findings removed (1):" in text and "endpoints changed (1):" in text and "routes changed (2):" in text
