@@ -169,9 +169,11 @@ def _route(snap: Snapshot, src: str, dst: str) -> tuple[str, tuple[str, ...]]:
 
 def route_changes(old: Snapshot, new: Snapshot) -> list[dict[str, Any]]:
     """Routes whose outcome or backends differ. A Service whose object and endpoints are the
-    same on both sides, in a cluster with the same nodes, routes the same and is skipped:
-    kube-proxy's rules are a function of exactly those."""
-    same_nodes = old.nodes == new.nodes
+    same on both sides, in a cluster with the same nodes and settings, routes the same and is
+    skipped: kube-proxy builds its rules from exactly those (kubernetes cmd/kube-proxy/app/
+    server.go watches Services, EndpointSlices and its Node; pkg/proxy/iptables/proxier.go
+    syncProxyRules)."""
+    same_nodes = old.nodes == new.nodes and old.cluster == new.cluster
     out = []
     for key in _union((s.key for s in new.services), (s.key for s in old.services)):
         sa, sb = old.service_by_key.get(key), new.service_by_key.get(key)

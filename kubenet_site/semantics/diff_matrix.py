@@ -169,7 +169,7 @@ def diff_matrices(old: TypedMatrix | None, new: TypedMatrix | None) -> list[Cell
         for k in differ:
             cp = cols[k]
             if pods and len(rp.members) == 1 and cp.members == rp.members:
-                continue  # a pod and itself: always reachable (policy.connect), not a path
+                continue  # a pod and itself: never blocked (policy.py: upstream e2e ignoreLoopback)
             changes.append(_change(a, b, rp, cp, va, vb))
     return changes
 
