@@ -93,11 +93,22 @@ def _services(side: Side) -> TypedMatrix:
     return combine([(k, side.matrix(k)) for k in SERVICE_KINDS])
 
 
+def _policy_inputs(snap: Snapshot) -> tuple[Any, ...]:
+    """What a pod matrix's outcomes are made of: NetworkPolicy over pods, their namespaces
+    and nodes (matrix_pods.py; Services only shape its classes, not their verdicts)."""
+    return (snap.cluster, snap.namespaces, snap.nodes, snap.pods, snap.network_policies)
+
+
 def cell_changes(old: Side, new: Side) -> list[CellChange]:
     """Every matrix cell whose outcome differs (Service types, Ingress, each declared port's
-    pod matrix)."""
+    pod matrix). Equal clusters have equal matrices, and pod matrices over equal policy
+    inputs equal outcomes: those are not computed at all."""
+    if old.snapshot == new.snapshot:
+        return []
     out = diff_matrices(_services(old), _services(new))
     out += diff_matrices(typed(INGRESS, old.matrix(INGRESS)), typed(INGRESS, new.matrix(INGRESS)))
+    if _policy_inputs(old.snapshot) == _policy_inputs(new.snapshot):
+        return out
     ports = sorted(set(declared_ports(old.snapshot)) | set(declared_ports(new.snapshot)),
                    key=lambda pp: (pp[1], pp[0]))
     for port, proto in ports:
