@@ -44,23 +44,28 @@ def pods_key(port: int | str, protocol: str) -> str:
 @dataclass
 class Side:
     """One side of a diff. `matrices` may hold matrices computed elsewhere (keys: the
-    SERVICE_KINDS, `ingress`, pods_key(port, protocol)); the others are computed on demand."""
+    SERVICE_KINDS, `ingress`, pods_key(port, protocol)); the others are computed on demand
+    and dropped by `release` once compared (a 10,000-pod matrix is large)."""
 
     snapshot: Snapshot
     findings: Sequence[Mapping[str, Any]] = ()
     assertions: Sequence[Mapping[str, Any]] = ()
     matrices: dict[str, CompressedMatrix] = field(default_factory=dict)
+    computed: dict[str, CompressedMatrix] = field(default_factory=dict, repr=False)
 
     def matrix(self, key: str) -> CompressedMatrix:
-        m = self.matrices.get(key)
+        m = self.matrices.get(key) or self.computed.get(key)
         if m is None:
             if key.startswith("pods/"):
                 _, port, proto = key.split("/")
                 m = matrix.pod_matrix(self.snapshot, int(port) if port.isdigit() else port, proto)
             else:
                 m = matrix.service_matrix(self.snapshot, key, protocol=None)
-            self.matrices[key] = m
+            self.computed[key] = m
         return m
+
+    def release(self) -> None:
+        self.computed.clear()
 
 
 def direction(before: str, after: str) -> str:
@@ -105,15 +110,22 @@ def cell_changes(old: Side, new: Side) -> list[CellChange]:
     inputs equal outcomes: those are not computed at all."""
     if old.snapshot == new.snapshot:
         return []
-    out = diff_matrices(_services(old), _services(new))
-    out += diff_matrices(typed(INGRESS, old.matrix(INGRESS)), typed(INGRESS, new.matrix(INGRESS)))
+
+    def compare(a: TypedMatrix, b: TypedMatrix) -> list[CellChange]:
+        got = diff_matrices(a, b)
+        old.release()
+        new.release()
+        return got
+
+    out = compare(_services(old), _services(new))
+    out += compare(typed(INGRESS, old.matrix(INGRESS)), typed(INGRESS, new.matrix(INGRESS)))
     if _policy_inputs(old.snapshot) == _policy_inputs(new.snapshot):
         return out
     ports = sorted(set(declared_ports(old.snapshot)) | set(declared_ports(new.snapshot)),
                    key=lambda pp: (pp[1], pp[0]))
     for port, proto in ports:
         key = pods_key(port, proto)
-        out += diff_matrices(typed("pods", old.matrix(key), port, proto), typed("pods", new.matrix(key), port, proto))
+        out += compare(typed("pods", old.matrix(key), port, proto), typed("pods", new.matrix(key), port, proto))
     return out
 
 
