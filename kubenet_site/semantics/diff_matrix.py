@@ -139,14 +139,11 @@ def _port_of(column_id: str) -> tuple[int | None, str | None]:
     return (int(number), proto) if number.isdigit() and proto else (None, None)
 
 
-def diff_matrices(old: TypedMatrix | None, new: TypedMatrix | None) -> list[CellChange]:
-    """Every (row part, column part) whose outcome differs between the two matrices."""
-    if old is None and new is None:
-        return []
-    empty = TypedMatrix(CompressedMatrix((new or old).matrix.kind, [], [], [], []), [])  # type: ignore[union-attr]
-    a, b = old or empty, new or empty
+def diff_matrices(a: TypedMatrix, b: TypedMatrix) -> list[CellChange]:
+    """Every (row part, column part) whose outcome differs from matrix `a` (old) to `b` (new),
+    two matrices of one kind."""
     ma, mb = a.matrix, b.matrix
-    pods = (new or old).matrix.kind == "pods"  # type: ignore[union-attr]
+    pods = mb.kind == "pods"
     rows = match_groups(ma.rows, mb.rows, True, _own_members(ma), _own_members(mb))
     cols = match_groups(ma.columns, mb.columns, by_members=pods)
     out_a = [v.outcome for v in ma.verdicts]
