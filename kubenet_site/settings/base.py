@@ -166,6 +166,10 @@ CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "660"))
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
+# The local admin `manage.py setup_local` (make run) creates; no password: one generated once.
+KUBENET_ADMIN_USER = os.environ.get("KUBENET_ADMIN_USER", "admin")
+KUBENET_ADMIN_PASSWORD = os.environ.get("KUBENET_ADMIN_PASSWORD", "")
+
 # Check runs (checks/runs.py; README "Check runs"). Seconds unless said.
 KUBENET_RUN_HEARTBEAT_INTERVAL = env_float("KUBENET_RUN_HEARTBEAT_INTERVAL", 5)
 KUBENET_RUN_HEARTBEAT_TIMEOUT = env_float("KUBENET_RUN_HEARTBEAT_TIMEOUT", 30)

@@ -172,9 +172,9 @@ def test_a_run_completes_with_the_right_results_and_the_cli_shows_progress(worke
     assert any("stale: the topology is now at revision" in line for line in describe(run))
 
 
-def test_sigkill_to_the_pool_child_mid_run_resumes_on_redelivery(workers, demo, monkeypatch):
+def test_sigkill_to_the_pool_child_mid_run_resumes_on_redelivery(workers, demo, settings):
     # The reaper waits 20 s here, so what brings the run back is Celery's own re-delivery.
-    monkeypatch.setattr(runs, "HEARTBEAT_TIMEOUT", 20.0)
+    settings.KUBENET_RUN_HEARTBEAT_TIMEOUT = 20.0
     worker = workers({**SLOW, "KUBENET_RUN_HEARTBEAT_TIMEOUT": "20"})
     run = runs.start_run(demo, FAULT_KINDS)
     run = wait_until(run, midway, 30, "midway")
