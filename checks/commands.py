@@ -117,10 +117,10 @@ class CommandFailed(Exception):
         self.code = code
 
 
-def dispatch(name: str, stdout, stderr, **options) -> int:
-    """Run subcommand `name`; its usage errors (and a topology not found) become CommandFailed."""
+def dispatch(subcommand: str, stdout, stderr, /, **options) -> int:
+    """Run `subcommand`; its usage errors (and a topology not found) become CommandFailed."""
     try:
-        return SUBCOMMANDS[name].handler(stdout, stderr, **options)
+        return SUBCOMMANDS[subcommand].handler(stdout, stderr, **options)
     except TopologyNotFound as exc:
         raise CommandFailed(str(exc), TOPOLOGY_NOT_FOUND_CODE) from exc
     except USAGE_ERRORS as exc:
