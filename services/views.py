@@ -54,7 +54,7 @@ def render_listing(request: HttpRequest, team: str, name: str, resource: str, *,
         raise Http404(f"no listing of {resource!r} (known: {', '.join(dict(LISTINGS))})")
     topology = topology_or_404(request, team, name)
     wide = request.GET.get("o") == "wide"
-    result = hooks.build(topology)
+    result = hooks.topology_snapshot(topology)
     listing = kubectl_tables.get(result.snapshot, resource, all_namespaces=True,
                                  output="wide" if wide else "", now=timezone.now())
     return render(request, "checks/topology_detail.html", {
