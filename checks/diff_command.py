@@ -20,7 +20,7 @@ import yaml
 
 from kubenet_site.semantics import diff as engine
 
-from .check_command import CheckUsageError, load_objects, load_paths
+from .check_command import CheckUsageError, load_paths, topology_source
 from .run_diff import side_from_loaded, side_from_run
 
 TOPOLOGY, RUN = "topology:", "run:"
@@ -45,18 +45,11 @@ def read_cluster(path: str | None) -> dict[str, Any] | None:
 
 
 def _topology_side(spec: str) -> engine.Side:
-    from services.queries import TopologyNotFound, get_topology
-
-    from .snapshot import topology_manifests
-
     team, _, name = spec.rpartition("/")
     if not name:
         raise CheckUsageError(f"{TOPOLOGY}{spec}: give topology:NAME or topology:TEAM/NAME")
-    try:
-        top = get_topology(name, team=team or None)
-    except TopologyNotFound as exc:
-        raise CheckUsageError(str(exc)) from exc
-    return side_from_loaded(load_objects(topology_manifests(top), top.name), top.cluster_document())
+    loaded, cluster = topology_source(name, team or None)  # TopologyNotFound: exit 2 (checks.commands)
+    return side_from_loaded(loaded, cluster)
 
 
 def _run_side(spec: str) -> engine.Side:

@@ -16,7 +16,7 @@ from kubenet_site.semantics import diff as engine
 from kubenet_site.semantics.manifests import ManifestError
 
 from .check_command import CheckUsageError, Loaded, evaluate_assertions, evaluate_findings, load_objects
-from .kinds import matrix_from_json, step_error
+from .steps import matrix_from_json, step_error
 
 # A run's matrix steps -> the engine's Side.matrices keys.
 STEP_MATRICES = {"routing/ClusterIP": "clusterip", "routing/NodePort": "nodeport",

@@ -1,5 +1,6 @@
-"""The sets of questions a whole check asks of one cluster: the name forms each pod may use
-for each Service, the pods that resolve alike, and the ports pods declare. A check run
+"""The sets of questions a whole check asks of one cluster beside the name forms each pod may
+use for each Service (dnsnames.service_name_forms): the pods that resolve alike, and the ports
+pods declare. A check run
 (checks/kinds.py) and a diff (diff.py) both walk these, so both ask the same questions."""
 
 from __future__ import annotations
@@ -8,19 +9,6 @@ from typing import Any
 
 from . import dns, policy_dns
 from .types import Pod, Snapshot
-
-
-def service_names(snap: Snapshot, namespace: str) -> list[str]:
-    """The names a pod in `namespace` may use for each Service: the short name in its own
-    namespace, then `svc.ns`, `svc.ns.svc` and the absolute name."""
-    domain = snap.cluster.domain.rstrip(".")
-    names: list[str] = []
-    for svc in snap.services:
-        if svc.namespace == namespace:
-            names.append(svc.name)
-        names += [f"{svc.name}.{svc.namespace}", f"{svc.name}.{svc.namespace}.svc",
-                  f"{svc.name}.{svc.namespace}.svc.{domain}."]
-    return names
 
 
 def resolving_alike(snap: Snapshot) -> list[tuple[tuple[Any, ...], list[Pod]]]:

@@ -10,7 +10,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from . import dns, policy_dns, proxy, resolver
-from .answer_sets import resolving_alike, service_names
+from .answer_sets import resolving_alike
+from .dnsnames import service_name_forms
 from .endpoints import answer_endpoints, port_key, service_endpoints
 from .types import EXTERNAL_NAME, LOAD_BALANCER, NODE_PORT, QueryError, Service, Snapshot
 
@@ -131,7 +132,7 @@ def dns_changes(old: Snapshot, new: Snapshot) -> list[dict[str, Any]]:
         if alike and (same_data or mode != "cluster"):
             continue
         ns_a, ns_b = key_a[0], key_b[0]
-        for name in _union(service_names(new, ns_b), service_names(old, ns_a)):
+        for name in _union(service_name_forms(new, ns_b), service_name_forms(old, ns_a)):
             if alike and all(a.server(c) == b.server(c) for c in resolver.candidates(name, key_a[1])[0]):
                 continue
             before, after = a.answer(i, name), b.answer(j, name)

@@ -12,13 +12,14 @@ from pathlib import Path
 
 import pytest
 import yaml
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
-from checks import cli, diff_command, run_diff
+from checks import diff_command, run_diff
 from checks.check_command import CheckUsageError
-from checks.kinds import matrix_json
+from checks.steps import matrix_json
 from kubenet_site.semantics import diff as d
 from kubenet_site.semantics import matrix
+from services.queries import TopologyNotFound
 from tests.semantics import diff_fixtures as fx
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,7 +56,7 @@ def dirs(tmp_path: Path) -> tuple[Path, Path]:
 
 def run_diff_cli(*args: str, **kw) -> tuple[int, str]:
     out = io.StringIO()
-    code = cli.cmd_diff(out, io.StringIO(), old=args[0], new=args[1], **kw)
+    code = diff_command.cmd_diff(out, io.StringIO(), old=args[0], new=args[1], **kw)
     return code, out.getvalue()
 
 
@@ -118,7 +119,7 @@ def test_bad_arguments_exit_2(dirs, kw, message):
     old, new = map(str, dirs)
     args = {"old": old, "new": new, **kw}
     with pytest.raises(CheckUsageError) as err:
-        cli.cmd_diff(io.StringIO(), io.StringIO(), **args)
+        diff_command.cmd_diff(io.StringIO(), io.StringIO(), **args)
     assert err.value.code == 2 and message in str(err.value)
 
 
@@ -131,7 +132,7 @@ def test_a_bad_cluster_file_exits_2(dirs, tmp_path, content, message):
     bad = tmp_path / "cluster-block.yaml"
     bad.write_text(content)
     with pytest.raises(CheckUsageError) as err:
-        cli.cmd_diff(io.StringIO(), io.StringIO(), old=old, new=new, cluster=str(bad))
+        diff_command.cmd_diff(io.StringIO(), io.StringIO(), old=old, new=new, cluster=str(bad))
     assert err.value.code == 2 and message in str(err.value)
 
 
@@ -164,8 +165,11 @@ def test_topology_and_run_sides(dirs):
     assert run_diff_cli(f"run:{run.pk}", "topology:blue/shop", fail_on_change=True)[0] == 0
     with pytest.raises(CheckUsageError, match="run #999999 not found"):
         run_diff_cli("run:999999", old)
-    with pytest.raises(CheckUsageError, match='topology "nope" not found'):
+    with pytest.raises(TopologyNotFound, match='topology "nope" not found'):
         run_diff_cli("topology:nope", old)
+    with pytest.raises(CommandError, match='topology "nope" not found') as err:
+        call_command("kubenet", "diff", "topology:nope", old)
+    assert err.value.returncode == 2
 
 
 @pytest.mark.django_db

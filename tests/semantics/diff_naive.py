@@ -12,10 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from kubenet_site.semantics import dns, matrix, proxy
-from kubenet_site.semantics.answer_sets import declared_ports, service_names
+from kubenet_site.semantics.answer_sets import declared_ports
 from kubenet_site.semantics.diff import SERVICE_KINDS, Diff, pods_key
 from kubenet_site.semantics.diff_answers import route_targets
 from kubenet_site.semantics.diff_matrix import ABSENT
+from kubenet_site.semantics.dnsnames import service_name_forms
 from kubenet_site.semantics.endpoints import answer_endpoints, port_key
 from kubenet_site.semantics.types import EXTERNAL_NAME, QueryError, Snapshot
 
@@ -58,7 +59,7 @@ def _dns(snap: Snapshot, other: Snapshot) -> dict[tuple[str, str], Any]:
     common = [p for p in snap.pods if other.pod(p.key) is not None]
     out = {}
     for p in common:
-        for name in set(service_names(snap, p.namespace)) | set(service_names(other, p.namespace)):
+        for name in set(service_name_forms(snap, p.namespace)) | set(service_name_forms(other, p.namespace)):
             ans = dns.answer_dns(snap, {"from": p.key, "name": name})
             out[(p.key, name)] = (ans.get("rcode"), sorted(str(a.get("data")) for a in ans.get("answers", [])))
     return out
