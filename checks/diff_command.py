@@ -154,8 +154,7 @@ def render_text(d: engine.Diff, old: str, new: str) -> str:
         by_direction[engine.direction(c.before, c.after)].append(c)
     titles = {"opened": "newly opened paths", "closed": "newly closed paths", "changed": "other cell changes"}
     lines += _cell_sections(by_direction, titles)
-    sections: list[tuple[str, list[Any], Callable[[Any], list[str]]]] = []
-    sections += [
+    sections: list[tuple[str, list[Any], Callable[[Any], list[str]]]] = [
         ("endpoints changed", d.endpoints,
          lambda e: [f"  {e['service']} port {e['port'] or '(portless)'}: "
                     f"{_addresses(e['before'])} -> {_addresses(e['after'])}"]),
