@@ -235,3 +235,28 @@ def test_assertions_broken_and_fixed_and_findings_removed(dirs, tmp_path):
     assert [f["code"] for f in fixed["findings"]["removed"]] == ["selector-matches-nothing"]
     text = run_diff_cli(str(typo), str(old))[1]
     assert "findings removed (1):" in text and "endpoints changed (1):" in text and "routes changed (2):" in text
+
+
+@pytest.mark.django_db
+def test_a_run_with_every_matrix_stored_diffs_as_computing_does():
+    """Every matrix step a run stores (routing per Service type, ingress, policy per port) is
+    read back under the engine's key and gives the diff computed from the pinned objects."""
+    from checks import kinds, steps
+    from checks.models import CheckRun, CheckRunStep
+    from checks.operations import create_topology
+    from kubenet_site.semantics.manifests import build_snapshot
+    from services.models import Team
+
+    top = create_topology(Team.objects.create(name="default"), "shop", bootstrap=False)
+    a = CheckRun.objects.create(topology=top, revision=1, checks=["routing", "ingress", "policy"],
+                                input={"cluster": None, "manifests": fx.base()})
+    b = CheckRun.objects.create(topology=top, revision=2, checks=[], input={"cluster": None,
+                                                                            "manifests": fx.with_deny_web()})
+    computed = run_diff.diff_runs(a, b)
+    snap = build_snapshot(fx.base(), None).snapshot
+    for step in kinds.plan(snap, ["routing", "ingress", "policy"]):
+        value, _ = steps.compute_step(step)
+        CheckRunStep.objects.create(run=a, key=step.key, value=value)
+    stored = run_diff.stored_matrices(a)
+    assert sorted(stored) == sorted([*d.SERVICE_KINDS, d.INGRESS, "pods/80/TCP", "pods/8080/TCP"])
+    assert run_diff.diff_runs(a, b) == computed
