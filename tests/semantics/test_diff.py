@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from kubenet_site.semantics import diff as d
 from kubenet_site.semantics.diagnostics import diagnose
+from kubenet_site.semantics.diff_answers import assertion_changes, finding_changes, route_targets
 from kubenet_site.semantics.diff_matrix import ABSENT, combine, diff_matrices, match_groups, typed
 from kubenet_site.semantics.manifests import build_snapshot
 from kubenet_site.semantics.matrix import CompressedMatrix, Group
@@ -204,3 +205,54 @@ def test_diff_is_empty_exactly_when_the_answers_are_equal(pair):
     assert result.empty == (answers_a == answers_b)
     # and the cells that differ are exactly the member pairs whose outcome differs
     assert naive.changed_pairs(result) == naive.differing(answers_a["cells"], answers_b["cells"])
+
+
+# --- findings, assertions, route targets -------------------------------------------------------------
+
+def finding(code: str, source: str = "a.yaml", message: str = "m") -> dict:
+    return {"code": code, "severity": "warning", "object": "Service/shop/web", "field": "spec.selector",
+            "message": message, "source": source}
+
+
+@pytest.mark.parametrize("old, new, added, removed", [
+    pytest.param([finding("x")], [finding("x", source="other/a.yaml")], [], [], id="another file is no change"),
+    pytest.param([], [finding("x")], ["x"], [], id="added"),
+    pytest.param([finding("x")], [], [], ["x"], id="removed"),
+    pytest.param([finding("x")], [finding("x", message="n")], ["x"], ["x"], id="message changed"),
+])
+def test_finding_changes(old, new, added, removed):
+    got = finding_changes(old, new)
+    assert ([f["code"] for f in got["added"]], [f["code"] for f in got["removed"]]) == (added, removed)
+
+
+def result(name: str, passed: bool, verdict: str) -> dict:
+    return {"name": name, "passed": passed, "verdict": verdict, "message": "" if passed else "wrong"}
+
+
+@pytest.mark.parametrize("old, new, broken, fixed", [
+    pytest.param([result("a", True, "allowed")], [result("a", False, "blocked")], ["a"], [], id="broken"),
+    pytest.param([result("a", False, "blocked")], [result("a", True, "allowed")], [], ["a"], id="fixed"),
+    pytest.param([], [result("a", False, "blocked")], ["a"], [], id="new and failing"),
+    pytest.param([], [result("a", True, "allowed")], [], [], id="new and passing"),
+    pytest.param([result("a", False, "blocked")], [result("a", False, "partial")], [], [], id="still failing"),
+    pytest.param([result("a", False, "blocked")], [], [], [], id="removed"),
+])
+def test_assertion_changes(old, new, broken, fixed):
+    got = assertion_changes(old, new)
+    assert ([a["name"] for a in got["broken"]], [a["name"] for a in got["fixed"]]) == (broken, fixed)
+
+
+@pytest.mark.parametrize("objs, service, want", [
+    pytest.param(fx.base(), "shop/web", [("node:node-a", "svc:shop/web:80/TCP"), ("node:node-b", "svc:shop/web:80/TCP")],
+                 id="cluster IP from every node"),
+    pytest.param(fx.with_nodeport(), "shop/web",
+                 [("node:node-a", "svc:shop/web:80/TCP"), ("node:node-b", "svc:shop/web:80/TCP"),
+                  ("external", "node:node-a:{np}/TCP"), ("external", "node:node-b:{np}/TCP")],
+                 id="node ports from outside"),
+])
+def test_route_targets(objs, service, want):
+    snap = build_snapshot(objs, None).snapshot
+    svc = snap.service(service)
+    np = svc.ports[0].node_port
+    assert route_targets(snap, svc) == [(a, b.format(np=np)) for a, b in want]
+    assert route_targets(snap, None) == []
