@@ -13,7 +13,7 @@ answers interfaces.md's `diff` document:
 
 The diff is empty exactly when both sides give the same answers: the same outcome in every
 cell for every member, the same endpoints, DNS answers and routes, the same findings (their
-source file apart) and the same assertion results.
+source file apart), and no assertion broken (failing now, passing or absent before) or fixed.
 """
 
 from __future__ import annotations
