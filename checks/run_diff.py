@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubenet_site.semantics import diff as engine
-from kubenet_site.semantics.manifests import ManifestError
+from kubenet_site.semantics.manifests import ManifestError, build_snapshot, parse_cluster
 
-from .check_command import CheckUsageError, Loaded, evaluate_assertions, evaluate_findings, load_objects
+from .check_command import CheckUsageError, Loaded, check, load_objects
 from .steps import matrix_from_json, step_error
 
 # A run's matrix steps -> the engine's Side.matrices keys.
@@ -25,13 +25,13 @@ STEP_MATRICES = {"routing/ClusterIP": "clusterip", "routing/NodePort": "nodeport
 
 
 def side_from_loaded(loaded: Loaded, cluster: Mapping[str, Any] | None) -> engine.Side:
-    """What `kubenet check` sees of these objects, as one side of a diff."""
+    """What `kubenet check` sees of these objects (its report), as one side of a diff."""
     try:
-        findings, build = evaluate_findings(loaded, cluster)
+        report = check(loaded, cluster)
+        snapshot = build_snapshot(loaded.objects, parse_cluster(cluster)).snapshot
     except ManifestError as exc:  # the cluster block
         raise CheckUsageError(f"{exc.where}: {exc.message}" if exc.where else exc.message) from exc
-    assertions = [a.as_dict() for a in evaluate_assertions(loaded, cluster)]
-    return engine.Side(build.snapshot, [f.as_dict() for f in findings], assertions)
+    return engine.Side(snapshot, [f.as_dict() for f in report.findings], [a.as_dict() for a in report.assertions])
 
 
 def stored_matrices(run: Any) -> dict[str, Any]:
