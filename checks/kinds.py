@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kubenet_site.semantics import diagnostics, dns, endpoints, envvars, matrix, policy_dns
-from kubenet_site.semantics.query import _jsonable
+from kubenet_site.semantics.jsonable import jsonable
+from kubenet_site.semantics.matrix import matrix_from_json, matrix_json
 from kubenet_site.semantics.types import (
     CLUSTER_IP,
     EXTERNAL_NAME,
@@ -133,7 +134,7 @@ def compute_step(step: Step, after_unit: Callable[[], None] | None = None,
 
 def _answer(fn: Callable[[Snapshot, dict], Any], snap: Snapshot, query: dict) -> Any:
     try:
-        return _jsonable(fn(snap, query))
+        return jsonable(fn(snap, query))
     except QueryError as exc:
         return {"error": str(exc)}
 
@@ -186,35 +187,6 @@ def _dns_steps(snap: Snapshot) -> list[Step]:
 def _env_steps(snap: Snapshot) -> list[Step]:
     units = [Unit(pod.key, lambda p=pod: _answer(envvars.answer_env, snap, {"pod": p.key})) for pod in snap.pods]
     return [Step.of_units(("env",), "environment variables", units)]
-
-
-def matrix_json(m: Any) -> dict[str, Any]:
-    """A CompressedMatrix as JSON, every row on one page, with its place among the rows."""
-    out = m.to_dict(page=1, page_size=max(1, len(m.rows)))
-    out["rowOffset"] = m.row_offset
-    out["totalRows"] = m.total_rows if m.total_rows is not None else len(m.rows)
-    return out
-
-
-def matrix_from_json(d: dict[str, Any]) -> Any:
-    """matrix_json's inverse (what merge_blocks takes); verdict numbers are made dense."""
-    from kubenet_site.semantics.types import Verdict
-
-    used = sorted(d["verdicts"], key=int)
-    number = {int(k): i for i, k in enumerate(used)}
-    verdicts = [Verdict(v["outcome"], tuple(v.get("trace") or ()), v.get("details") or {})
-                for v in (d["verdicts"][k] for k in used)]
-
-    def group(g: dict[str, Any]) -> Any:
-        return matrix.Group(g["id"], g["label"], tuple(g.get("members") or ()), g.get("kind", "pods"),
-                            tuple(g.get("notes") or ()))
-
-    return matrix.CompressedMatrix(
-        kind=d["kind"], rows=[group(g) for g in d["rows"]], columns=[group(g) for g in d["columns"]],
-        cells=[[number[i] for i in row] for row in d["cells"]], verdicts=verdicts,
-        member_cells={int(r): {m: {int(c): number[i] for c, i in mo.items()} for m, mo in v.items()}
-                      for r, v in (d.get("memberCells") or {}).items()},
-        row_offset=int(d.get("rowOffset") or 0), total_rows=d.get("totalRows"))
 
 
 def merge_blocks(merge: str, blocks: list[dict[str, Any]]) -> Any:

@@ -42,12 +42,13 @@ T = TypeVar("T")
 
 
 def per_snapshot(snap: Snapshot, name: str, build: Callable[[], T]) -> T:
-    """A value computed once per Snapshot and kept on it, like its cached_property look-ups
-    (a Snapshot is immutable; matrices ask the same questions thousands of times)."""
+    """A value computed once per Snapshot and kept in its declared memo (Snapshot.memo) under
+    `name`, like its cached_property look-ups."""
+    memo = snap.memo
     try:
-        return snap.__dict__[name]
+        return memo[name]
     except KeyError:
-        value = snap.__dict__[name] = build()
+        value = memo[name] = build()
         return value
 
 

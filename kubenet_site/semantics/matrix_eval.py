@@ -24,7 +24,7 @@ from typing import Any
 
 from . import policy as pol
 from .labels import selects
-from .pod_classes import ClassIndex, _IPBlockMatcher, iter_bits
+from .pod_classes import ClassIndex, IPBlockMatcher, iter_bits
 from .types import NetworkPolicy, Node, Pod, Snapshot
 
 ALLOWED, BLOCKED = pol.ALLOWED, pol.BLOCKED
@@ -317,7 +317,7 @@ class PolicyCache:
         if got is None:
             m = self.__dict__.get("_matcher")
             if m is None:
-                m = _IPBlockMatcher(self.index.ip_blocks)
+                m = IPBlockMatcher(self.index.ip_blocks)
                 self.__dict__["_matcher"] = m
             got = m.bits((party.ip,) if party.ip else ())
             self._buckets[party.ip] = got

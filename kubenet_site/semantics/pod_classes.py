@@ -150,7 +150,7 @@ def _policy_selectors(p: NetworkPolicy) -> Iterator[tuple[LabelSelector | None, 
             yield peer.namespace_selector, peer.pod_selector
 
 
-class _IPBlockMatcher:
+class IPBlockMatcher:
     """policy.ip_block_matches over many addresses: networks as (version, first, last) ints."""
 
     def __init__(self, blocks: list[IPBlock]) -> None:
@@ -226,7 +226,7 @@ def build_classes(snap: Snapshot, port_names: Iterable[str] = ()) -> ClassIndex:
     """Group the snapshot's pods into behaviour classes (see the module docstring)."""
     names = used_port_names(snap, port_names)
     blocks = distinct_ip_blocks(snap)
-    matcher = _IPBlockMatcher(blocks)
+    matcher = IPBlockMatcher(blocks)
 
     # Selectors per namespace, deduplicated: (key, evaluate(labels) -> bool).
     per_ns: dict[str, dict[tuple[Any, ...], Any]] = {}
