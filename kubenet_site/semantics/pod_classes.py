@@ -35,6 +35,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from . import policy as pol
@@ -115,15 +116,12 @@ class ClassIndex:
             out.extend(self.by_namespace.get(n, ()))
         return out
 
-    @property
+    @cached_property
     def by_namespace(self) -> dict[str, list[int]]:
-        cached = self.__dict__.get("_by_ns")
-        if cached is None:
-            cached = {}
-            for c in self.classes:
-                cached.setdefault(c.namespace, []).append(c.id)
-            self.__dict__["_by_ns"] = cached
-        return cached
+        out: dict[str, list[int]] = {}
+        for c in self.classes:
+            out.setdefault(c.namespace, []).append(c.id)
+        return out
 
 
 def iter_bits(bits: int) -> Iterator[int]:

@@ -118,7 +118,7 @@ def compute() -> dict[str, str]:
     syn = synthetic.generate(2000, seed=0)
     return {
         "demo.build": _sha([[d.as_dict() for d in build.errors], [d.as_dict() for d in build.warnings],
-                            build.summary, export_yaml(build), export_yaml(demo)]),
+                            build.summary, export_yaml(build)]),
         "demo.matrices": _sha(_matrices(demo)),
         "demo.dns": _sha(_dns(demo, len(demo.pods), len(demo.services))),
         "demo.env": _sha(_env(demo, len(demo.pods))),
