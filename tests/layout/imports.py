@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-OURS = ("kubenet_site",)
+OURS = ("kubenet_site", "checks", "services", "ingress")  # top-level packages of this repository
 
 
 def module_files(package: str) -> dict[str, Path]:
@@ -26,6 +26,15 @@ def module_files(package: str) -> dict[str, Path]:
         if parts[-1] == "__init__":
             parts.pop()
         out[".".join(parts)] = path
+    return out
+
+
+def all_modules() -> dict[str, Path]:
+    """Every module of every package of ours (to tell a module from a name in `from x import y`)."""
+    out: dict[str, Path] = {}
+    for top in OURS:
+        if (ROOT / top / "__init__.py").exists():
+            out.update(module_files(top))
     return out
 
 
