@@ -31,11 +31,10 @@ from kubenet_site.semantics.assertions import (
     matches,  # noqa: F401
 )
 from kubenet_site.semantics.manifests import (
-    CLUSTER_SCOPED,
     BuildResult,
     ManifestError,
     build_snapshot,
-    generated_name,
+    finding_names,
     load_documents,
     parse_cluster,
     parse_yaml_documents,
@@ -183,29 +182,9 @@ def load_objects(objects: Iterable[dict[str, Any]], source: str) -> Loaded:
 
 # --- evaluating ------------------------------------------------------------------------------------
 
-def _object_names(objects: list[dict[str, Any]]) -> list[tuple[str, ...]]:
-    """The names build_snapshot gives each object in its findings (`Kind/ns/name`, and the
-    `Kind/name` label of objects refused before their namespace is known)."""
-    out = []
-    for index, obj in enumerate(objects):
-        if not isinstance(obj, dict):
-            out.append((f"document {index + 1}",))
-            continue
-        kind = obj.get("kind") if isinstance(obj.get("kind"), str) and obj.get("kind") else "?"
-        meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
-        name = meta.get("name")
-        if not (isinstance(name, str) and name) and isinstance(meta.get("generateName"), str):
-            name = generated_name(meta["generateName"], index)
-        name = name if isinstance(name, str) and name else "?"
-        ns = meta.get("namespace") or "default"
-        full = f"{kind}/{name}" if kind in CLUSTER_SCOPED else f"{kind}/{ns}/{name}"
-        out.append((full, f"{kind}/{name}", f"document {index + 1}"))
-    return out
-
-
 def _source_index(objects: list[dict[str, Any]], sources: list[str]) -> dict[str, list[str]]:
     index: dict[str, list[str]] = {}
-    for names, source in zip(_object_names(objects), sources, strict=True):
+    for names, source in zip(finding_names(objects), sources, strict=True):
         for n in names:
             index.setdefault(n, []).append(source)
     return index

@@ -22,7 +22,9 @@ from . import conversion
 from .allocation import AllocationError, Allocators
 from .decoding import type_errors
 from .defaults import with_defaults
-from .fielderrors import FieldError, invalid, parse_ip
+from .fielderrors import FieldError, invalid
+from .ipaddr import parse_ip_strict
+from .kube_kinds import CLUSTER_SCOPED, MODELLED, object_label, resource_name
 from .types import (
     ClusterConfig,
     Diagnostic,
@@ -33,37 +35,6 @@ from .validation import VALIDATORS, needs_health_check, validate_cluster_ips_rel
 
 BUILTIN_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 DEFAULT_EPOCH = datetime(2025, 1, 1, tzinfo=UTC)
-
-# kind -> (the apiVersion kubenet models, the API resource name used in errors)
-MODELLED: dict[str, tuple[str, str]] = {
-    "Namespace": ("v1", "namespaces"),
-    "Node": ("v1", "nodes"),
-    "Pod": ("v1", "pods"),
-    "Service": ("v1", "services"),
-    "Endpoints": ("v1", "endpoints"),
-    "EndpointSlice": ("discovery.k8s.io/v1", "endpointslices.discovery.k8s.io"),
-    "IngressClass": ("networking.k8s.io/v1", "ingressclasses.networking.k8s.io"),
-    "Ingress": ("networking.k8s.io/v1", "ingresses.networking.k8s.io"),
-    "NetworkPolicy": ("networking.k8s.io/v1", "networkpolicies.networking.k8s.io"),
-}
-CLUSTER_SCOPED = frozenset({
-    "Namespace", "Node", "IngressClass", "PersistentVolume", "StorageClass", "ClusterRole",
-    "ClusterRoleBinding", "CustomResourceDefinition", "PriorityClass", "RuntimeClass", "CSIDriver",
-    "CSINode", "VolumeAttachment", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration",
-    "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "APIService", "ServiceCIDR",
-    "IPAddress", "ComponentStatus", "CertificateSigningRequest", "FlowSchema",
-    "PriorityLevelConfiguration", "ClusterIssuer", "GatewayClass", "DeviceClass", "StorageVersion",
-})
-
-
-def _resource_name(kind: str, api_version: str) -> str:
-    if kind in MODELLED:
-        return MODELLED[kind][1]
-    group = api_version.rpartition("/")[0] if "/" in api_version else ""
-    plural = kind.lower()
-    plural = plural[:-1] + "ies" if plural.endswith("y") else plural + ("es" if plural.endswith("s") else "s")
-    return f"{plural}.{group}" if group else plural
-
 
 @dataclass
 class BuildResult:
@@ -104,13 +75,32 @@ def _explicit_reservations(objects: Iterable[Any]) -> tuple[list[str], list[int]
         if not isinstance(spec, dict):
             continue
         cands = [spec.get("clusterIP")] + (spec.get("clusterIPs") if isinstance(spec.get("clusterIPs"), list) else [])
-        ips += [c for c in cands if isinstance(c, str) and parse_ip(c) is not None]
+        ips += [c for c in cands if isinstance(c, str) and parse_ip_strict(c) is not None]
         for p in spec.get("ports") if isinstance(spec.get("ports"), list) else ():
             if isinstance(p, dict) and isinstance(p.get("nodePort"), int) and not isinstance(p["nodePort"], bool):
                 ports.append(p["nodePort"])
         if isinstance(spec.get("healthCheckNodePort"), int):
             ports.append(spec["healthCheckNodePort"])
     return ips, ports
+
+
+def finding_names(objects: list[Any]) -> list[tuple[str, ...]]:
+    """The names build_snapshot gives each object in its findings: `Kind/ns/name`, the
+    `Kind/name` label of objects refused before their namespace is known, `document N`."""
+    out: list[tuple[str, ...]] = []
+    for index, obj in enumerate(objects):
+        if not isinstance(obj, dict):
+            out.append((f"document {index + 1}",))
+            continue
+        kind = obj.get("kind") if isinstance(obj.get("kind"), str) and obj.get("kind") else "?"
+        meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+        name = meta.get("name")
+        if not (isinstance(name, str) and name) and isinstance(meta.get("generateName"), str):
+            name = generated_name(meta["generateName"], index)
+        name = name if isinstance(name, str) and name else "?"
+        ns = None if kind in CLUSTER_SCOPED else (meta.get("namespace") or "default")
+        out.append((object_label(kind, ns, name), object_label(kind, None, name), f"document {index + 1}"))
+    return out
 
 
 class Builder:
@@ -211,7 +201,7 @@ class Builder:
             if ns is None or ns == "":
                 ns = "default"
             meta["namespace"] = ns
-        obj_name = f"{kind}/{ns}/{name}" if namespaced else f"{kind}/{name}"
+        obj_name = object_label(kind, ns if namespaced else None, name)
         if namespaced and isinstance(ns, str) and ("namespaces", "", ns) not in self.existing:
             # NamespaceLifecycle admission runs before validation and storage.
             self._error(obj_name, ("namespace-not-found", "metadata.namespace", f'namespaces "{ns}" not found'))
@@ -224,7 +214,7 @@ class Builder:
                 self._error(obj_name, e)
             return False
         obj = with_defaults(work, kind)
-        resource = _resource_name(kind, api_version)
+        resource = resource_name(kind, api_version)
         key = (resource, ns if namespaced else "", name)
         if kind == "Namespace" and name in BUILTIN_NAMESPACES:
             # A built-in namespace described again (kubectl get ns -o yaml): its labels apply.

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .fielderrors import is_dns1123_subdomain, parse_cidr, parse_ip
+from .fielderrors import is_dns1123_subdomain, parse_cidr
+from .ipaddr import parse_ip_strict
 from .manifest_loading import ManifestError
 from .types import (
     ClusterConfig,
@@ -45,7 +46,7 @@ def _str_list(value: Any, where: str) -> tuple[str, ...]:
 def _ips(value: Any, where: str) -> tuple[str, ...]:
     out = _str_list(value, where)
     for ip in out:
-        if parse_ip(ip) is None:
+        if parse_ip_strict(ip) is None:
             raise ManifestError(f"{ip!r} is not a valid IP address", where)
     return out
 

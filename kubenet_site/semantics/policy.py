@@ -30,6 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .ipaddr import parse_ip_sloppy
 from .labels import selects
 from .types import (
     Container,
@@ -83,10 +84,10 @@ def _node_ips(node: Node) -> tuple[str, ...]:
 
 
 def _parse_ip(text: str) -> str:
-    try:
-        return str(ipaddress.ip_address(text.strip()))
-    except ValueError as exc:
-        raise ValueError(f"{text!r} is not an IP address") from exc
+    ip = parse_ip_sloppy(text.strip())
+    if ip is None:
+        raise ValueError(f"{text!r} is not an IP address")
+    return str(ip)
 
 
 def party_of_pod(snap: Snapshot, pod: Pod) -> Party:
