@@ -14,9 +14,10 @@ from typing import Any
 
 from kubenet_site.semantics import diff as engine
 from kubenet_site.semantics.manifests import ManifestError, build_snapshot, parse_cluster
+from kubenet_site.semantics.matrix import matrix_from_json
 
 from .check_command import CheckUsageError, Loaded, check, load_objects
-from .steps import matrix_from_json, step_error
+from .steps import step_error
 
 # A run's matrix steps -> the engine's Side.matrices keys.
 STEP_MATRICES = {"routing/ClusterIP": "clusterip", "routing/NodePort": "nodeport",

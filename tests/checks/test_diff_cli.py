@@ -16,7 +16,6 @@ from django.core.management import CommandError, call_command
 
 from checks import diff_command, run_diff
 from checks.check_command import CheckUsageError
-from checks.steps import matrix_json
 from kubenet_site.semantics import diff as d
 from kubenet_site.semantics import matrix
 from services.queries import TopologyNotFound
@@ -191,7 +190,7 @@ def test_the_diff_of_two_runs_uses_their_stored_matrices():
     # blocked) rather than computing it again.
     snap = build_snapshot(fx.base(), None).snapshot
     m = matrix.canonical(matrix.service_matrix(snap, "ingress", protocol=None))
-    value = matrix_json(m)
+    value = matrix.matrix_json(m)
     value["verdicts"] = {k: {**v, "outcome": "blocked"} for k, v in value["verdicts"].items()}
     CheckRunStep.objects.create(run=a, key="ingress", value=value)
     stored = run_diff.diff_runs(a, b)
