@@ -8,3 +8,8 @@ class ChecksConfig(AppConfig):
     def ready(self) -> None:
         # Load the Celery app so shared tasks bind to it (kept out of kubenet_site/__init__).
         import kubenet_site.celery  # noqa: F401
+        from services.hooks import provide_snapshot
+
+        from .snapshot import build
+
+        provide_snapshot(build)

@@ -1,0 +1,20 @@
+"""The addresses of this app's pages (interfaces.md "Pages")."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from . import account_views, object_views, other_views
+from .pages import PAGES, kind_urlpatterns
+
+other = "t/<str:team>/<str:topology>/others/"
+urlpatterns = [pattern for page in PAGES for pattern in kind_urlpatterns(page)] + [
+    path(other, other_views.other_list, name="other-list"),
+    path(other + "<str:resource>/<str:namespace>/<str:name>/", other_views.other_detail, name="other-detail"),
+    path(other + "<str:resource>/<str:namespace>/<str:name>/yaml/", other_views.other_yaml, name="other-yaml"),
+    path(other + "<str:resource>/<str:namespace>/<str:name>/delete/", other_views.other_delete,
+         name="other-delete"),
+    path("_rows/<str:key>/", object_views.row_form, name="row-form"),
+    path("teams/<str:team>/", account_views.team_detail, name="team-detail"),
+    path("account/token/", account_views.account_token, name="account-token"),
+]
