@@ -56,6 +56,13 @@ def base_context(topology: Topology, page: KindPage | None = None, **extra: Any)
     return {"topology": topology, "page": page, "kind_pages": pages(), **extra}
 
 
+def filtered(filterset, queryset):
+    """What a table shows: everything unfiltered, nothing while a filter cannot be read."""
+    if not filterset.is_bound:
+        return queryset
+    return filterset.qs if filterset.is_valid() else queryset.none()
+
+
 @method_decorator(login_required, name="dispatch")
 class KindView(View):
     page: KindPage = None  # type: ignore[assignment]
@@ -82,8 +89,7 @@ class ObjectListView(KindView):
         if getattr(self.page.table, "DEFER_MANIFEST", False):
             queryset = queryset.defer("manifest")
         filterset = self.page.filterset(request.GET or None, queryset=queryset, topology=self.topology)
-        table = self.page.table(filterset.qs if filterset.is_bound and filterset.is_valid() else
-                                (queryset if not filterset.is_bound else queryset.none()))
+        table = self.page.table(filtered(filterset, queryset))
         tables.RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
         context = self.context(table=table, filter=filterset, add_url=self.page.url(self.topology, "add"))
         template = "services/_object_table.html" if request.htmx else "services/object_list.html"

@@ -15,7 +15,15 @@ from kubenet_site.semantics.manifests import ManifestError
 from .filtersets import OtherObjectFilterSet
 from .kinds import CLUSTER_SCOPED_NS, object_url, resource_of
 from .models import OtherObject, Topology
-from .object_views import PER_PAGE, base_context, manifest_yaml, parse_one, topology_or_404, yaml_errors
+from .object_views import (
+    PER_PAGE,
+    base_context,
+    filtered,
+    manifest_yaml,
+    parse_one,
+    topology_or_404,
+    yaml_errors,
+)
 from .operations import ObjectRefused, delete_object, save_object
 from .tables import OtherObjectTable
 
@@ -34,7 +42,7 @@ def other_list(request: HttpRequest, team: str, topology: str) -> HttpResponse:
     top = topology_or_404(request, team, topology)
     queryset = OtherObject.objects.filter(topology=top).select_related("topology__team")
     filterset = OtherObjectFilterSet(request.GET or None, queryset=queryset, topology=top)
-    table = OtherObjectTable(filterset.qs if filterset.is_valid() else queryset.none())
+    table = OtherObjectTable(filtered(filterset, queryset))
     tables.RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     return render(request, "services/other_list.html", base_context(top, None, table=table, filter=filterset))
 
