@@ -22,6 +22,8 @@ class ClusterFieldsMixin(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         conf = self.instance.node_resolv_conf or {}
+        self.fields["cluster_dns"].initial = self.instance.cluster_dns
+        self.fields["ingress_controllers"].initial = self.instance.ingress_controllers
         self.fields["nameservers"].initial = conf.get("nameservers", [])
         self.fields["searches"].initial = conf.get("searches", [])
 

@@ -80,8 +80,7 @@ def topology_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Topology {topology.name} created.")
             return redirect(summary_url(topology))
-    return render(request, "checks/topology_form.html", {"form": form, "title": "New topology"},
-                  status=422 if form.errors else 200)
+    return render(request, "checks/topology_form.html", {"form": form, "title": "New topology"})
 
 
 @login_required
@@ -101,7 +100,7 @@ def topology_clone(request: HttpRequest, team: str, topology: str) -> HttpRespon
         messages.success(request, f"Topology {source.name} cloned as {clone.name}.")
         return redirect(summary_url(clone))
     return render(request, "checks/topology_form.html", base_context(
-        source, form=form, title=f"Clone {source.name}"), status=422 if form.errors else 200)
+        source, form=form, title=f"Clone {source.name}"))
 
 
 @login_required
@@ -139,8 +138,7 @@ def topology_settings(request: HttpRequest, team: str, topology: str) -> HttpRes
             messages.success(request, "Settings saved.")
             return redirect(reverse("topology-settings", args=[obj.team.name, obj.name]))
         obj.refresh_from_db()
-    return render(request, "checks/topology_settings.html", base_context(obj, form=form),
-                  status=422 if form.errors else 200)
+    return render(request, "checks/topology_settings.html", base_context(obj, form=form))
 
 
 @login_required
@@ -184,8 +182,7 @@ def topology_import(request: HttpRequest, team: str, topology: str) -> HttpRespo
         elif sources:
             preview = preview_import(obj, sources)
             form = ImportForm(initial={"text": "\n---\n".join(sources)})
-    return render(request, "checks/topology_import.html", base_context(obj, form=form, preview=preview),
-                  status=422 if (form.errors or (preview and not preview.ok)) else 200)
+    return render(request, "checks/topology_import.html", base_context(obj, form=form, preview=preview))
 
 
 @login_required

@@ -67,7 +67,7 @@ def team_detail(request: HttpRequest, team: str) -> HttpResponse:
     return render(request, "services/team_detail.html", {
         "team": obj, "form": form, "roles": Membership.ROLE_CHOICES,
         "memberships": obj.memberships.select_related("user").order_by("user__username"),
-        "topologies": obj.topologies.all()}, status=422 if form.errors else 200)
+        "topologies": obj.topologies.all()})
 
 
 @login_required

@@ -122,8 +122,8 @@ class ObjectFormView(KindView):
                             self.page.url(self.topology, "add-yaml"))
         return self.show(self.get_form(row), row)
 
-    def show(self, form, row: KubeObject | None, status: int = 200) -> HttpResponse:
-        return render(request=self.request, template_name="services/object_form.html", status=status,
+    def show(self, form, row: KubeObject | None) -> HttpResponse:
+        return render(request=self.request, template_name="services/object_form.html",
                       context=self.context(form=form, row=row, rowsets=list(form.rowsets.values()),
                                            yaml_url=object_url(row, "yaml") if row else self.page.url(
                                                self.topology, "add-yaml"),
@@ -135,13 +135,13 @@ class ObjectFormView(KindView):
             raise Http404("this kind is edited as YAML")
         form = self.get_form(row, request.POST)
         if not form.is_valid():
-            return self.show(form, row, status=422)
+            return self.show(form, row)
         manifest = form.manifest()
         try:
             saved = save_object(self.topology, self.page.model, manifest, row)
         except ObjectRefused as exc:
             form.add_engine_errors(exc.errors, object_name_of(manifest, self.page.namespaced))
-            return self.show(form, row, status=422)
+            return self.show(form, row)
         saved.topology = self.topology
         messages.success(request, f"{saved.object_name} {'saved' if row else 'created'}.")
         return redirect(object_url(saved))
@@ -186,7 +186,7 @@ class ObjectYamlView(KindView):
                 raise ManifestError(f"this page creates a {self.page.kind_name}, not a {manifest.get('kind')}", "kind")
             saved = save_object(self.topology, self.page.model, manifest, row)
         except (ManifestError, ObjectRefused) as exc:
-            return render(request, self.template, self.context(row=row, text=text, errors=yaml_errors(exc)), status=422)
+            return render(request, self.template, self.context(row=row, text=text, errors=yaml_errors(exc)))
         saved.topology = self.topology
         messages.success(request, f"{saved.object_name} saved.")
         return redirect(object_url(saved))

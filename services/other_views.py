@@ -73,8 +73,7 @@ def other_yaml(request: HttpRequest, team: str, topology: str, resource: str, na
             saved.topology = top
             messages.success(request, f"{saved.object_name} saved.")
             return redirect(object_url(saved))
-    return render(request, "services/object_yaml.html", base_context(top, None, row=row, text=text, errors=errors),
-                  status=422 if errors else 200)
+    return render(request, "services/object_yaml.html", base_context(top, None, row=row, text=text, errors=errors))
 
 
 @login_required
