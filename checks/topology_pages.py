@@ -1,5 +1,5 @@
 """Topology pages that need every layer: the list (counts, latest run), create, clone, delete,
-settings, the summary, import (preview, apply), export and the `kubectl get` listings."""
+settings, the summary, import (preview, apply), export."""
 
 from __future__ import annotations
 
@@ -10,19 +10,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
-from kubenet_site.semantics import kubectl_tables
 from kubenet_site.semantics.diagnostics import diagnose
-from kubenet_site.semantics.ingress import IMPLEMENTATION_SPECIFIC_BEHAVIOUR
 from kubenet_site.semantics.manifests import ManifestError, build_snapshot
 from services.kinds import pages
 from services.models import OtherObject, Team, Topology, row_models
-from services.object_views import base_context, topology_or_404
+from services.object_views import base_context
 from services.queries import topologies_for
+from services.views import LISTINGS, topology_or_404
 
 from .models import CheckRun
 from .operations import ImportRefused, create_topology, export_topology, import_manifests
@@ -35,8 +33,6 @@ from .topology_forms import (
     TopologySettingsForm,
 )
 from .web_import import apply_import, documents_of, preview_import
-
-LISTINGS = (("svc", "Services"), ("pods", "Pods"), ("ingress", "Ingresses"), ("netpol", "NetworkPolicies"))
 
 
 def teams_of(user) -> list[Team]:
@@ -143,9 +139,9 @@ def topology_settings(request: HttpRequest, team: str, topology: str) -> HttpRes
 
 @login_required
 def topology_summary(request: HttpRequest, team: str, topology: str) -> HttpResponse:
+    obj = topology_or_404(request, team, topology)
     if "resource" in request.GET:
         return legacy_listing(request, team, topology)
-    obj = topology_or_404(request, team, topology)
     result = build(obj)
     snap = result.snapshot
     kinds = [(page, page.rows(obj).count()) for page in pages()]
@@ -191,28 +187,6 @@ def topology_export(request: HttpRequest, team: str, topology: str) -> HttpRespo
     response = HttpResponse(export_topology(obj), content_type="application/yaml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{obj.name}.yaml"'
     return response
-
-
-@login_required
-def topology_get(request: HttpRequest, team: str, topology: str, resource: str) -> HttpResponse:
-    """kubectl's `get -A` listing; each row links to its object."""
-    obj = topology_or_404(request, team, topology)
-    if resource not in dict(LISTINGS):
-        raise Http404(f"no listing {resource!r}")
-    wide = request.GET.get("o") == "wide"
-    result = build(obj)
-    listing = kubectl_tables.get(result.snapshot, resource, all_namespaces=True, output="wide" if wide else "",
-                                 now=timezone.now())
-    slug = {"svc": "services", "pods": "pods", "ingress": "ingresses", "netpol": "networkpolicies"}[resource]
-    lines = listing.splitlines()
-    rows = []
-    for line in lines[1:]:
-        ns, name = (line.split() + ["", ""])[:2]
-        rows.append((line, reverse(f"{slug}-detail", args=[obj.team.name, obj.name, ns, name]) if name else ""))
-    return render(request, "checks/topology_get.html", base_context(
-        obj, header=lines[0] if lines else "", rows=rows, resource=resource, listings=LISTINGS, wide=wide,
-        command=f"kubectl get {resource} -A" + (" -o wide" if wide else ""), errors=result.errors,
-        implementation_specific=IMPLEMENTATION_SPECIFIC_BEHAVIOUR if resource == "ingress" else ""))
 
 
 def legacy_listing(request: HttpRequest, team: str, topology: str) -> HttpResponse:

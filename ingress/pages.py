@@ -7,7 +7,6 @@ from django.urls import reverse
 from kubenet_site.semantics.types import Snapshot
 from services.kinds import KindPage, register
 from services.models import KubeObject
-from services.pages import kind_urlpatterns
 from services.relations import Link, Section
 
 from .filtersets import IngressClassFilterSet, IngressFilterSet
@@ -61,5 +60,3 @@ PAGES = [
     register(KindPage("ingresses", "Ingresses", Ingress, IngressTable, IngressFilterSet, IngressForm,
                       relations=ingress_relations)),
 ]
-
-urlpatterns = [pattern for page in PAGES for pattern in kind_urlpatterns(page)]

@@ -20,17 +20,10 @@ from .hooks import topology_snapshot
 from .kinds import KindPage, object_url, pages
 from .models import KubeObject, Namespace, Topology
 from .operations import ObjectRefused, delete_object, object_name_of, save_object
-from .queries import TopologyNotFound, get_topology
 from .rowforms import ROW_FORMS, RowSet
+from .views import topology_or_404
 
 PER_PAGE = 50
-
-
-def topology_or_404(request: HttpRequest, team: str, topology: str) -> Topology:
-    try:
-        return get_topology(topology, request.user, team=team)
-    except TopologyNotFound as exc:
-        raise Http404(str(exc)) from exc
 
 
 def namespaces_of(topology: Topology) -> list[str]:

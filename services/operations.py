@@ -1,9 +1,9 @@
 """Write side for one object (forms and the YAML editor): validate the way import does, save
 all or nothing, bump the topology's revision.
 
-The validator is the engine's (through `build_snapshot`, as `KubeObject.clean()` and import
-use it): an edit is refused when it brings an error the topology did not already have, each
-error with its object and field path as the API server prints them.
+The validator is the engine's, asked through services.hooks (checks.snapshot answers, as for
+`KubeObject.clean()` and import): an edit is refused when it brings an error the topology did
+not already have, each with its object and field path as the API server prints them.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ import copy
 from django.db import transaction
 from django.db.models import Max
 
-from kubenet_site.semantics.manifests import build_snapshot
 from kubenet_site.semantics.types import Diagnostic
 
-from .models import EndpointSlice, KubeObject, OtherObject, Topology, row_models, topology_rows
+from . import hooks
+from .models import EndpointSlice, KubeObject, OtherObject, Topology, row_models
 
 
 class ObjectRefused(Exception):
@@ -33,22 +33,6 @@ def object_name_of(manifest: dict, namespaced: bool) -> str:
     kind, name = manifest.get("kind", ""), meta.get("name", "")
     ns = meta.get("namespace") or ""
     return f"{kind}/{ns}/{name}" if namespaced and ns else f"{kind}/{name}"
-
-
-def _identity(row: KubeObject) -> tuple[str, str, str]:
-    return (row.kind, row.namespace, row.name)
-
-
-def refusals(topology: Topology, manifest: dict, row: KubeObject | None) -> list[Diagnostic]:
-    """What saving `manifest` (in place of `row`, or new) would bring that the API server refuses."""
-    rows = topology_rows(topology)
-    cluster = topology.cluster_config()
-    before = [r.manifest for r in rows]
-    after = [manifest if row is not None and r.pk == row.pk and type(r) is type(row) else r.manifest for r in rows]
-    if row is None:
-        after.append(manifest)
-    known = {(e.object, e.field, e.message) for e in build_snapshot(before, cluster).errors}
-    return [e for e in build_snapshot(after, cluster).errors if (e.object, e.field, e.message) not in known]
 
 
 def _duplicate(model: type[KubeObject], topology: Topology, row: KubeObject) -> bool:
@@ -83,7 +67,7 @@ def save_object(topology: Topology, model: type[KubeObject], manifest: dict,
         if _duplicate(model, topology, target):
             raise ObjectRefused([Diagnostic("error", object_name_of(manifest, model.NAMESPACED), "metadata.name",
                                             "already-exists", f"Duplicate value: {target.name!r}: already exists")])
-        errors = refusals(topology, manifest, row)
+        errors = hooks.refusals(topology, manifest, row)
         if errors:
             raise ObjectRefused(errors)
         if row is None:

@@ -21,11 +21,11 @@ from .object_views import (
     filtered,
     manifest_yaml,
     parse_one,
-    topology_or_404,
     yaml_errors,
 )
 from .operations import ObjectRefused, delete_object, save_object
 from .tables import OtherObjectTable
+from .views import topology_or_404
 
 
 def other_or_404(topology: Topology, resource: str, namespace: str, name: str) -> OtherObject:

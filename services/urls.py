@@ -1,14 +1,14 @@
-"""The addresses of this app's pages (interfaces.md "Pages")."""
-
-from __future__ import annotations
+"""Addresses of the services app's pages (interfaces.md "Pages"); included by kubenet_site/urls.py."""
 
 from django.urls import path
 
-from . import account_views, object_views, other_views
+from . import account_views, object_views, other_views, views
 from .pages import PAGES, kind_urlpatterns
 
 other = "t/<str:team>/<str:topology>/others/"
-urlpatterns = [pattern for page in PAGES for pattern in kind_urlpatterns(page)] + [
+urlpatterns = [
+    path("t/<str:team>/<slug:name>/get/<str:resource>/", views.topology_get, name="topology-get"),
+    *[pattern for page in PAGES for pattern in kind_urlpatterns(page)],
     path(other, other_views.other_list, name="other-list"),
     path(other + "<str:resource>/<str:namespace>/<str:name>/", other_views.other_detail, name="other-detail"),
     path(other + "<str:resource>/<str:namespace>/<str:name>/yaml/", other_views.other_yaml, name="other-yaml"),

@@ -9,7 +9,6 @@ urlpatterns = [
     path("", views.topology_list, name="topology-list"),
     path("topologies/new/", views.topology_create, name="topology-create"),
     path(one, views.topology_summary, name="topology-summary"),
-    path(one + "get/<str:resource>/", views.topology_get, name="topology-get"),
     path(one + "import/", views.topology_import, name="topology-import"),
     path(one + "export/", views.topology_export, name="topology-export"),
     path(one + "settings/", views.topology_settings, name="topology-settings"),
