@@ -15,12 +15,20 @@ from kubenet_site.semantics import kubectl_tables
 
 from . import hooks
 from .kinds import pages
-from .models import Topology
-from .queries import TopologyNotFound, get_topology
+from .models import FormerName, Topology
+from .queries import TopologyNotFound, get_topology, topologies_for
 
 # The resources of the listings page, in tab order: (address, tab label).
 LISTINGS = (("svc", "Services"), ("pods", "Pods"), ("ingress", "Ingresses"), ("netpol", "NetworkPolicies"))
 LISTED_KINDS = {"svc": "services", "pods": "pods", "ingress": "ingresses", "netpol": "networkpolicies"}
+
+
+class TopologyMoved(Exception):
+    """The topology was renamed: answer with a redirect to `url` (services.middleware)."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.url = url
 
 
 def topology_or_404(request: HttpRequest, team: str, name: str) -> Topology:
@@ -28,6 +36,13 @@ def topology_or_404(request: HttpRequest, team: str, name: str) -> Topology:
     try:
         return get_topology(name, request.user, team=team)
     except TopologyNotFound as exc:
+        renamed = FormerName.objects.filter(team__name=team, name=name,
+                                            topology__in=topologies_for(request.user)).select_related("topology").first()
+        old = f"/t/{team}/{name}/"
+        if renamed is not None and request.path.startswith(old):
+            query = request.META.get("QUERY_STRING", "")
+            raise TopologyMoved(f"/t/{team}/{renamed.topology.name}/{request.path[len(old):]}"
+                                + (f"?{query}" if query else "")) from exc
         raise Http404(str(exc)) from exc
 
 

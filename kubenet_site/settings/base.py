@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "services.middleware.TopologyMovedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -177,3 +177,12 @@ def test_export_downloads_the_yaml(client_in, demo):
     response = client_in.get(at(demo, "export/"))
     assert response["Content-Disposition"] == 'attachment; filename="demo.yaml"'
     assert response.content.decode() == export_topology(demo)
+
+
+def test_a_renamed_topologys_old_addresses_redirect_until_another_takes_the_name(client_in, demo, team):
+    client_in.post(at(demo, "settings/"), settings_data(demo, name="shop-prod"))
+    response = client_in.get("/t/shopteam/demo/services/shop/api/", {"x": "1"})
+    assert (response.status_code, response.url) == (302, "/t/shopteam/shop-prod/services/shop/api/?x=1")
+    assert client_in.get("/t/shopteam/demo/").url == "/t/shopteam/shop-prod/"
+    create_topology(team, "demo", bootstrap=False)
+    assert client_in.get("/t/shopteam/demo/services/").status_code == 200  # the new demo's page
