@@ -19,7 +19,7 @@ from kubenet_site.semantics.manifests import ManifestError, export_yaml, load_do
 from .hooks import topology_snapshot
 from .kinds import KindPage, object_url, pages
 from .models import KubeObject, Namespace, Topology
-from .operations import ObjectRefused, delete_object, object_name_of, save_object
+from .operations import ObjectRefused, delete_object, in_namespace, object_name_of, save_object
 from .rowforms import ROW_FORMS, RowSet
 from .views import topology_or_404
 
@@ -189,12 +189,13 @@ class ObjectDeleteView(KindView):
     def get(self, request: HttpRequest, **kwargs) -> HttpResponse:
         row = self.get_row()
         return render(request, "services/object_confirm_delete.html",
-                      self.context(row=row, cancel_url=object_url(row)))
+                      self.context(row=row, cancel_url=object_url(row), held=in_namespace(row)))
 
     def post(self, request: HttpRequest, **kwargs) -> HttpResponse:
         row = self.get_row()
-        delete_object(row)
-        messages.success(request, f"{row.object_name} deleted.")
+        held = delete_object(row)
+        messages.success(request, f"{row.object_name} deleted" + (f" with the {len(held)} objects it held."
+                                                                   if held else "."))
         return redirect(self.page.url(self.topology))
 
 

@@ -16,7 +16,7 @@ from django.db.models import Max
 from kubenet_site.semantics.types import Diagnostic
 
 from . import hooks
-from .models import EndpointSlice, KubeObject, OtherObject, Topology, row_models
+from .models import EndpointSlice, KubeObject, Namespace, OtherObject, Topology, row_models
 
 
 class ObjectRefused(Exception):
@@ -78,8 +78,22 @@ def save_object(topology: Topology, model: type[KubeObject], manifest: dict,
     return target
 
 
-def delete_object(row: KubeObject) -> None:
+def in_namespace(row: KubeObject) -> list[KubeObject]:
+    """The objects a Namespace holds (deleting a namespace deletes them, as the namespace
+    controller does); nothing for other kinds."""
+    if not isinstance(row, Namespace):
+        return []
+    return [r for model in row_models() if model.NAMESPACED or model is OtherObject
+            for r in model.objects.filter(topology_id=row.topology_id, namespace=row.name)]
+
+
+def delete_object(row: KubeObject) -> list[str]:
+    """Delete one object (a Namespace with what it holds); the names of what went with it."""
     with transaction.atomic():
         topology = Topology.objects.select_for_update().get(pk=row.topology_id)
+        held = in_namespace(row)
+        for other in held:
+            other.delete()
         row.delete()
         topology.bump_revision()
+    return [r.object_name for r in held]

@@ -232,3 +232,13 @@ def test_pages_of_another_team_are_not_found(client, demo, django_user_model):
     client.force_login(stranger)
     assert client.get(at(demo, "services/")).status_code == 404
     assert client.get(at(demo, "services/shop/db/")).status_code == 404
+
+
+def test_deleting_a_namespace_deletes_what_it_holds(client_in, demo):
+    url = at(demo, "namespaces/shop/delete/")
+    assert "Service/shop/api" in client_in.get(url).content.decode()
+    client_in.post(url)
+    assert not Service.objects.filter(topology=demo, namespace="shop").exists()
+    assert not Pod.objects.filter(topology=demo, namespace="shop").exists()
+    assert Service.objects.filter(topology=demo, namespace="default", name="kubernetes").exists()
+    assert not build(demo).errors
