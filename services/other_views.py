@@ -13,7 +13,7 @@ from django.urls import reverse
 from kubenet_site.semantics.manifests import ManifestError
 
 from .filtersets import OtherObjectFilterSet
-from .kinds import CLUSTER_SCOPED_NS, object_url, resource_of
+from .kinds import CLUSTER_SCOPED_NS, object_url, pages, resource_of
 from .models import OtherObject, Topology
 from .object_views import (
     PER_PAGE,
@@ -87,3 +87,31 @@ def other_delete(request: HttpRequest, team: str, topology: str, resource: str, 
         return redirect(reverse("other-list", args=[team, topology]))
     return render(request, "services/object_confirm_delete.html",
                   base_context(top, None, row=row, cancel_url=object_url(row)))
+
+
+NEW_OTHER = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "", "namespace": "default"}, "data": {}}
+
+
+@login_required
+def other_add(request: HttpRequest, team: str, topology: str) -> HttpResponse:
+    """A new kept object from YAML (a ConfigMap, a connectivity assertion, a custom resource);
+    a kind kubenet models has its own page."""
+    top = topology_or_404(request, team, topology)
+    text, errors = manifest_yaml(NEW_OTHER), []
+    if request.method == "POST":
+        text = request.POST.get("yaml", "")
+        try:
+            manifest = parse_one(text)
+            modelled = next((p for p in pages() if p.kind_name == manifest.get("kind")), None)
+            if modelled is not None:
+                raise ManifestError(f"kubenet models {modelled.kind_name}: add it on its own page "
+                                    f"({modelled.url(top, 'add')})", "kind")
+            saved = save_object(top, OtherObject, manifest)
+        except (ManifestError, ObjectRefused) as exc:
+            errors = yaml_errors(exc)
+        else:
+            saved.topology = top
+            messages.success(request, f"{saved.object_name} created.")
+            return redirect(object_url(saved))
+    return render(request, "services/object_yaml.html", base_context(top, None, row=None, text=text, errors=errors,
+                                                                     new_title="New kept object"))

@@ -10,6 +10,7 @@ urlpatterns = [
     path("t/<str:team>/<slug:name>/get/<str:resource>/", views.topology_get, name="topology-get"),
     *[pattern for page in PAGES for pattern in kind_urlpatterns(page)],
     path(other, other_views.other_list, name="other-list"),
+    path(other + "_add/", other_views.other_add, name="other-add"),
     path(other + "<str:resource>/<str:namespace>/<str:name>/", other_views.other_detail, name="other-detail"),
     path(other + "<str:resource>/<str:namespace>/<str:name>/yaml/", other_views.other_yaml, name="other-yaml"),
     path(other + "<str:resource>/<str:namespace>/<str:name>/delete/", other_views.other_delete,

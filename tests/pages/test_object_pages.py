@@ -242,3 +242,18 @@ def test_deleting_a_namespace_deletes_what_it_holds(client_in, demo):
     assert not Pod.objects.filter(topology=demo, namespace="shop").exists()
     assert Service.objects.filter(topology=demo, namespace="default", name="kubernetes").exists()
     assert not build(demo).errors
+
+
+def test_add_a_kept_object_from_yaml(client_in, demo):
+    url = at(demo, "others/_add/")
+    assert client_in.get(url).status_code == 200
+    assertion = ("apiVersion: kubenet.io/v1alpha1\nkind: ConnectivityAssertion\nmetadata: {name: fe-to-db}\n"
+                 "spec: {query: {kind: connect, from: shop/db-0, to: shop/db-1, port: 5432}, expect: {verdict: allowed}}\n")
+    response = client_in.post(url, {"yaml": assertion})
+    assert response.status_code == 302
+    row = OtherObject.objects.get(topology=demo, name="fe-to-db")
+    assert response.url == at(demo, "others/connectivityassertions.kubenet.io/_/fe-to-db/")
+    assert row.manifest["spec"]["expect"] == {"verdict": "allowed"}
+    assert "ConnectivityAssertion" in client_in.get(response.url).content.decode()
+    response = client_in.post(url, {"yaml": "apiVersion: v1\nkind: Service\nmetadata: {name: x}\n"})
+    assert "add it on its own page" in " ".join(response.context["errors"])
