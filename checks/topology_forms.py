@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from services.models import Team, Topology
-from services.rowforms import ListField
+from services.rowforms import ListField, style
 
 CLUSTER_FIELDS = ("domain", "service_cidr", "pod_cidr", "node_port_range", "cluster_dns", "ingress_controllers")
 
@@ -21,6 +21,7 @@ class ClusterFieldsMixin(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        style(self)
         conf = self.instance.node_resolv_conf or {}
         self.fields["cluster_dns"].initial = self.instance.cluster_dns
         self.fields["ingress_controllers"].initial = self.instance.ingress_controllers
@@ -67,6 +68,7 @@ class TopologyCloneForm(forms.Form):
     def __init__(self, *args, teams=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams if teams is not None else Team.objects.none()
+        style(self)
 
     def clean(self):
         data = super().clean()
@@ -78,6 +80,10 @@ class TopologyCloneForm(forms.Form):
 class ImportForm(forms.Form):
     text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 14, "class": "font-monospace"}),
                            label="Manifests", help_text="Multi-document YAML or JSON, as kubectl takes it.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)
 
     def sources(self, files) -> list[str]:
         """The pasted text and each uploaded file (`<input type=file name=files multiple>`)."""

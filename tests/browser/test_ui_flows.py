@@ -25,6 +25,11 @@ def person(transactional_db):
     return user
 
 
+def shot(page: Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
 def log_in(page: Page, base: str) -> None:
     page.goto(f"{base}/login/")
     page.fill("input[name=username]", "erin")
@@ -49,6 +54,7 @@ def import_demo(page: Page, base: str, name: str) -> None:
     expect(page.locator("#preview-added")).to_contain_text("Service/shop/api")
     expect(page.locator("#preview-kept")).to_contain_text("ConfigMap/kube-system/coredns")
     expect(page.locator("#preview-changed")).to_contain_text("Service/kube-system/kube-dns")
+    shot(page, "flow-import-preview")
     assert not Service.objects.filter(name="api").exists()  # the preview was rolled back
     page.click("button[value=apply]")
     expect(page).to_have_url(f"{base}/t/web/{name}/")
@@ -74,6 +80,7 @@ def test_build_edit_clone_in_the_browser(live_server, page: Page, person):
     page.click("button[type=submit]")
     error = page.locator("#id_ports-0-node_port-errors")
     expect(error).to_contain_text("spec.ports[0].nodePort: Invalid value: 99999: provided port is not in the valid range")
+    shot(page, "flow-service-nodeport-error")
     page.fill("input[name=ports-0-node_port]", "30999")
     page.click("button[type=submit]")
     expect(page).to_have_url(f"{base}/t/web/shop/services/shop/web/")
@@ -138,7 +145,7 @@ def test_keyboard_reaches_the_filter_and_focus_is_visible(live_server, page: Pag
 def every_page(base: str) -> list[str]:
     t = f"{base}/t/web/demo/"
     urls = [f"{base}/", f"{base}/topologies/new/", f"{base}/teams/web/", f"{base}/account/token/", t,
-            t + "import/", t + "settings/", t + "clone/", t + "delete/", t + "others/",
+            t + "import/", t + "settings/", t + "clone/", t + "delete/", t + "others/", t + "others/_add/",
             t + "others/configmaps/kube-system/coredns/", t + "others/configmaps/kube-system/coredns/yaml/",
             t + "get/svc/", t + "get/pods/", t + "get/ingress/", t + "get/netpol/"]
     objects = {"namespaces": "shop", "nodes": "ip-10-0-1-10.eu-west-1.compute.internal",
