@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from kubenet_site.semantics.diagnostics import diagnose
 from kubenet_site.semantics.manifests import ManifestError, build_snapshot
+from services.filtersets import TopologyFilterSet
 from services.kinds import pages
 from services.models import OtherObject, Team, Topology, row_models
 from services.object_views import base_context
@@ -46,7 +47,9 @@ def summary_url(topology: Topology) -> str:
 @login_required
 def topology_list(request: HttpRequest) -> HttpResponse:
     latest = CheckRun.objects.filter(topology=OuterRef("pk")).order_by("-created", "-pk")
-    topologies = list(topologies_for(request.user).annotate(
+    filterset = TopologyFilterSet(request.GET or None, queryset=topologies_for(request.user))
+    visible = filterset.qs if filterset.is_valid() else topologies_for(request.user)
+    topologies = list(visible.annotate(
         run_id=Subquery(latest.values("pk")[:1]), run_status=Subquery(latest.values("status")[:1]),
         run_revision=Subquery(latest.values("revision")[:1])))
     counts: Counter = Counter()
@@ -57,7 +60,8 @@ def topology_list(request: HttpRequest) -> HttpResponse:
         t.object_count = sum(n for (pk, _), n in counts.items() if pk == t.pk)
         t.pod_count = counts[(t.pk, "Pod")]
         t.service_count = counts[(t.pk, "Service")]
-    return render(request, "checks/topology_list.html", {"topologies": topologies, "teams": teams_of(request.user)})
+    return render(request, "checks/topology_list.html", {"topologies": topologies, "teams": teams_of(request.user),
+                                                         "filter": filterset})
 
 
 @login_required

@@ -203,3 +203,18 @@ class OtherObjectFilterSet(KubeObjectFilterSet):
     class Meta:
         model = OtherObject
         fields: list[str] = []
+
+
+class TopologyFilterSet(django_filters.FilterSet):
+    """`?team=&name=` (interfaces.md REST API), and a search over names and descriptions."""
+
+    team = django_filters.CharFilter(field_name="team__name", label="Team")
+    name = django_filters.CharFilter(field_name="name", label="Name")
+    search = django_filters.CharFilter(method="filter_search", label="Search")
+
+    class Meta:
+        model = Topology
+        fields: list[str] = []
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(Q(name__icontains=value) | Q(description__icontains=value)) if value else queryset

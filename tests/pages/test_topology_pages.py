@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from django.contrib.auth.models import User
 
 from checks.models import CheckRun
 from checks.operations import create_topology, export_topology
-from services.models import Namespace, OtherObject, Pod, Service, Topology, topology_rows
+from services.models import Namespace, OtherObject, Pod, Service, Team, Topology, topology_rows
 
 from .conftest import DEMO, at
 
@@ -186,3 +187,11 @@ def test_a_renamed_topologys_old_addresses_redirect_until_another_takes_the_name
     assert client_in.get("/t/shopteam/demo/").url == "/t/shopteam/shop-prod/"
     create_topology(team, "demo", bootstrap=False)
     assert client_in.get("/t/shopteam/demo/services/").status_code == 200  # the new demo's page
+
+
+def test_list_filters_by_team_and_search(client_in, demo, team):
+    other = Team.objects.create(name="other")
+    create_topology(other, "lab", bootstrap=False)
+    client_in.force_login(User.objects.create_superuser("root", password="x"))
+    assert [t.name for t in client_in.get("/", {"team": "other"}).context["topologies"]] == ["lab"]
+    assert [t.name for t in client_in.get("/", {"search": "dem"}).context["topologies"]] == ["demo"]
