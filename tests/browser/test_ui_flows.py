@@ -15,6 +15,7 @@ from services.models import Membership, Service, Team, Topology
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "demo" / "demo.yaml"
 SHOTS = ROOT / "var" / "screenshots"
+CONTRAST = (Path(__file__).parent / "contrast.js").read_text()
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -178,3 +179,11 @@ def test_screenshots_of_every_page(live_server, page: Page, person):
             page.screenshot(path=str(SHOTS / f"{width}-{name}.png"), full_page=True)
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 0, f"{url} is wider than {width} px"
+            if width == 1280:
+                assert page.evaluate(CONTRAST) == [], url
+
+
+def test_the_contrast_check_can_fail(page: Page):
+    page.set_content('<p style="color:#aaa">grey on white</p><p style="color:#595959">dark enough</p>'
+                     '<h1 style="color:#949494;font-size:32px">large text needs 3:1</h1>')
+    assert page.evaluate(CONTRAST) == ['p. "grey on white": 2.32']
