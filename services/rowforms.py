@@ -121,6 +121,9 @@ class PathErrorsMixin:
                 match = _INDEX.match(path[len(child_path):])
                 if match and self.rowsets[key].place_error(int(match.group(1)), match.group(2), message, full):
                     return
+            if path == child_path:  # the list as a whole (`spec.ports: Required value`)
+                self.rowsets[key].errors.append(f"{full}: {message}" if full else message)
+                return
         best = ""
         paths = {**self.FIELD_PATHS, **self.ERROR_PATHS}
         for field_path in paths:
@@ -181,6 +184,7 @@ class RowSet:
     def __init__(self, form_class: type[RowForm], prefix: str, *, data=None, docs: list | None = None,
                  title: str = "") -> None:
         self.form_class, self.prefix, self.title = form_class, prefix, form_class.TITLE or title
+        self.errors: list[str] = []  # errors of the list as a whole
         self.bound = data is not None
         if self.bound:
             total = int(data.get(f"{prefix}-TOTAL") or 0)

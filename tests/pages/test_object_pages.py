@@ -257,3 +257,22 @@ def test_add_a_kept_object_from_yaml(client_in, demo):
     assert "ConnectivityAssertion" in client_in.get(response.url).content.decode()
     response = client_in.post(url, {"yaml": "apiVersion: v1\nkind: Service\nmetadata: {name: x}\n"})
     assert "add it on its own page" in " ".join(response.context["errors"])
+
+
+@pytest.mark.parametrize(("changes", "where", "field", "text"), [
+    pytest.param({"cluster_ip": "192.168.7.7"}, None, "cluster_ip", "spec.clusterIPs: Invalid value", id="main field"),
+    pytest.param({"name": "Web_1"}, None, "name", "metadata.name: Invalid value", id="metadata.name"),
+    pytest.param({"ports-0-protocol": "TCP", "ports-0-target_port": "no_such_name!"}, 0, "target_port",
+                 "spec.ports[0].targetPort", id="row field"),
+])
+def test_engine_errors_land_at_their_field(client_in, demo, changes, where, field, text):
+    response = client_in.post(at(demo, "services/_add/"), service_post(**changes))
+    form = response.context["form"]
+    target = form if where is None else form.rowsets["ports"].forms[where]
+    assert any(e.startswith(text) for e in target.errors.get(field, [])), form.errors
+
+
+def test_an_error_of_the_whole_list_lands_on_the_rows(client_in, demo):
+    data = service_post(**{"ports-TOTAL": "0"})
+    response = client_in.post(at(demo, "services/_add/"), {k: v for k, v in data.items() if not k.startswith("ports-0")})
+    assert response.context["form"].rowsets["ports"].errors == ["spec.ports: Required value"]
