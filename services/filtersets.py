@@ -104,7 +104,9 @@ class KubeObjectFilterSet(django_filters.FilterSet):
             self.filters.pop("namespace", None)
         elif topology is not None:
             self.filters["namespace"].extra["widget"] = forms.Select(choices=namespace_choices(topology))
-        for field in self.form.fields.values():
+        for name, field in self.form.fields.items():
+            if name == "labelSelector":
+                field.widget.attrs["size"] = 36
             select = isinstance(field.widget, forms.Select)
             field.widget.attrs.setdefault("class", "form-select form-select-sm" if select else "form-control form-control-sm")
             if field.help_text and not select:
