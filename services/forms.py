@@ -134,15 +134,21 @@ class PodForm(ObjectForm):
 
     def write_extra(self, doc: dict) -> None:
         ip = self.cleaned_data.get("pod_ip")
-        set_path(doc, "status.podIPs", [{"ip": ip}] + [p for p in get_path(self.base, "status.podIPs") or []
-                                                        if p.get("ip") != ip][1:] if ip else None)
+        ips = list(get_path(self.base, "status.podIPs") or [])
+        if not ip:
+            set_path(doc, "status.podIPs", None)
+        elif not ips or ips[0].get("ip") != ip:  # podIPs[0] is podIP; the other family stays
+            set_path(doc, "status.podIPs", [{"ip": ip}] + ips[1:])
         # A box left unticked keeps the field absent unless the manifest had it.
         had = get_path(self.base, "spec.hostNetwork") is not None
         set_path(doc, "spec.hostNetwork", True if self.cleaned_data.get("host_network") else (False if had else None))
-        conditions = [c for c in get_path(self.base, "status.conditions") or [] if c.get("type") != "Ready"]
-        had_ready = any(c.get("type") == "Ready" for c in get_path(self.base, "status.conditions") or [])
-        if self.cleaned_data.get("ready") or had_ready:
-            conditions.append({"type": "Ready", "status": "True" if self.cleaned_data.get("ready") else "False"})
+        status = "True" if self.cleaned_data.get("ready") else "False"
+        conditions = [dict(c) for c in get_path(self.base, "status.conditions") or []]
+        ready = next((c for c in conditions if c.get("type") == "Ready"), None)
+        if ready is not None:
+            ready["status"] = status  # in place: the other conditions and their order stay
+        elif status == "True":
+            conditions.append({"type": "Ready", "status": "True"})
         set_path(doc, "status.conditions", conditions or None)
 
 
@@ -188,9 +194,11 @@ class ServiceForm(ObjectForm):
 
     def write_extra(self, doc: dict) -> None:
         ip = self.cleaned_data.get("cluster_ip")
-        old = get_path(self.base, "spec.clusterIPs") or []
-        # clusterIPs[0] must equal clusterIP (the API server's validation); keep the second family.
-        set_path(doc, "spec.clusterIPs", ([ip] + old[1:] if ip and ip != "None" else [ip]) if ip else None)
+        old = get_path(self.base, "spec.clusterIPs")
+        if old is None or (old[:1] == [ip]):
+            return  # absent: the API server fills clusterIPs from clusterIP; unchanged: kept
+        # clusterIPs[0] must equal clusterIP (the API server's validation); the second family stays.
+        set_path(doc, "spec.clusterIPs", None if not ip else ["None"] if ip == "None" else [ip] + old[1:])
 
 
 # --- NetworkPolicy ----------------------------------------------------------------------------
