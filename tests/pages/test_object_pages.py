@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from django import forms
 
 from checks.snapshot import build
 from ingress.models import Ingress
@@ -29,9 +30,11 @@ def form_data(form) -> dict:
         value = field.value()
         if value is None or value is False:
             continue
-        data[field.html_name] = "\n".join(f"{k}={v}" for k, v in value.items()) if isinstance(value, dict) else (
-            field.field.prepare_value(value) if isinstance(value, list) and not isinstance(
-                field.field, __import__("django").forms.MultipleChoiceField) else value)
+        if isinstance(value, dict):  # key=value lines
+            value = "\n".join(f"{k}={v}" for k, v in value.items())
+        elif isinstance(value, list) and not isinstance(field.field, forms.MultipleChoiceField):
+            value = field.field.prepare_value(value)  # a comma-separated list
+        data[field.html_name] = value
     for rowset in getattr(form, "rowsets", {}).values():
         data[rowset.total_name] = rowset.total
         for row in rowset.forms:
