@@ -187,3 +187,27 @@ def test_the_contrast_check_can_fail(page: Page):
     page.set_content('<p style="color:#aaa">grey on white</p><p style="color:#595959">dark enough</p>'
                      '<h1 style="color:#949494;font-size:32px">large text needs 3:1</h1>')
     assert page.evaluate(CONTRAST) == ['p. "grey on white": 2.32']
+
+
+def test_nested_rows_are_added_and_removed_in_place(live_server, page: Page, person):
+    from checks.operations import create_topology as make
+    from services.models import Pod
+
+    make(Team.objects.get(name="web"), "rows")
+    log_in(page, live_server.url)
+    page.goto(f"{live_server.url}/t/web/rows/pods/_add/")
+    page.fill("input[name=name]", "web-1")
+    page.fill("textarea[name=labels]", "app=web")
+    page.click("text=Add to containers")
+    page.fill("input[name=containers-0-name]", "web")
+    page.fill("input[name=containers-0-image]", "nginx:1.27")
+    page.click("#fs-containers-0-ports >> text=Add to ports")
+    page.click("#fs-containers-0-ports >> text=Add to ports")
+    page.fill("input[name=containers-0-ports-0-container_port]", "8080")
+    page.fill("input[name=containers-0-ports-1-container_port]", "9999")
+    page.locator("[data-prefix=containers-0-ports-1] >> text=Remove").click()
+    expect(page.locator("input[name=containers-0-ports-1-container_port]")).to_have_count(0)
+    page.click("button[type=submit]")
+    expect(page).to_have_url(f"{live_server.url}/t/web/rows/pods/default/web-1/")
+    containers = Pod.objects.get(name="web-1").manifest["spec"]["containers"]
+    assert containers == [{"name": "web", "image": "nginx:1.27", "ports": [{"containerPort": 8080}]}]
