@@ -302,3 +302,48 @@ class EndpointSliceForm(ObjectForm):
         set_path(doc, "metadata.labels", labels)
         if get_path(doc, "endpoints") is None:
             doc["endpoints"] = []  # required (may be empty)
+
+
+# --- Endpoints (the legacy kind: subsets of addresses and ports) ---------------------------
+
+def address_docs(ips: list[str] | None, old: list | None) -> list[dict] | None:
+    """`[{ip: ...}]` for the IPs, each keeping what its old entry had (hostname, nodeName, targetRef)."""
+    if not ips:
+        return None
+    by_ip = {a.get("ip"): a for a in old or [] if isinstance(a, dict)}
+    return [{**by_ip.get(ip, {}), "ip": ip} for ip in ips]
+
+
+@register_row
+class EndpointPortRow(RowForm):
+    KEY, TITLE = "endpoints-port", "Ports"
+    name = forms.CharField(required=False)
+    port = forms.IntegerField()
+    protocol = forms.ChoiceField(choices=PROTOCOLS, required=False)
+    FIELD_PATHS = {"name": "name", "port": "port", "protocol": "protocol"}
+
+
+@register_row
+class EndpointSubsetRow(RowForm):
+    KEY, TITLE = "endpoints-subset", "Subsets"
+    addresses = ListField(required=False, help_text="ready IPs")
+    not_ready = ListField(required=False, label="notReadyAddresses", help_text="IPs not ready")
+    ERROR_PATHS = {"addresses": "addresses", "notReadyAddresses": "not_ready"}
+    CHILDREN = {"ports": ("ports", "endpoints-port")}
+
+    def initial_from(self, doc: dict) -> dict:
+        return {"addresses": [a.get("ip", "") for a in doc.get("addresses") or []],
+                "not_ready": [a.get("ip", "") for a in doc.get("notReadyAddresses") or []]}
+
+    def write(self, doc: dict) -> None:
+        doc_addresses = address_docs(self.cleaned_data.get("addresses"), doc.get("addresses"))
+        doc_not_ready = address_docs(self.cleaned_data.get("not_ready"), doc.get("notReadyAddresses"))
+        set_path(doc, "addresses", doc_addresses)
+        set_path(doc, "notReadyAddresses", doc_not_ready)
+
+
+class EndpointsForm(ObjectForm):
+    """The legacy Endpoints of a Service without selector: named as the Service."""
+
+    KIND = "Endpoints"
+    CHILDREN = {"subsets": ("subsets", "endpoints-subset")}

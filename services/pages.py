@@ -19,7 +19,7 @@ PAGES = [
     register(KindPage("services", "Services", Service, tables.ServiceTable, filtersets.ServiceFilterSet,
                       forms.ServiceForm, relations=relations.service_relations)),
     register(KindPage("endpoints", "Endpoints", EndpointSlice, tables.EndpointSliceTable,
-                      filtersets.EndpointSliceFilterSet, None, kind="Endpoints",
+                      filtersets.EndpointSliceFilterSet, forms.EndpointsForm, kind="Endpoints",
                       base_filter={"kind_name": "Endpoints"}, relations=relations.slice_relations)),
     register(KindPage("endpointslices", "EndpointSlices", EndpointSlice, tables.EndpointSliceTable,
                       filtersets.EndpointSliceFilterSet, forms.EndpointSliceForm,

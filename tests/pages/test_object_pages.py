@@ -11,7 +11,7 @@ from checks.snapshot import build
 from ingress.models import Ingress
 from kubenet_site.semantics.endpoints import service_endpoints
 from services.kinds import object_url, pages
-from services.models import NetworkPolicy, OtherObject, Pod, Service, topology_rows
+from services.models import EndpointSlice, NetworkPolicy, OtherObject, Pod, Service, topology_rows
 
 from .conftest import at
 
@@ -293,3 +293,19 @@ def test_saving_a_form_unchanged_keeps_every_manifest(client_in, demo):
             assert response.status_code == 302, (row.object_name, response.context["form"].errors)
             row.refresh_from_db()
             assert row.manifest == before, row.object_name
+
+
+def test_endpoints_form_for_a_service_without_selector(client_in, demo):
+    data = {"name": "managed-db", "namespace": "shop", "subsets-TOTAL": "1", "subsets-0-addresses": "10.0.5.7, 10.0.5.8",
+            "subsets-0-not_ready": "10.0.5.9", "subsets-0-ports-TOTAL": "1", "subsets-0-ports-0-name": "postgres",
+            "subsets-0-ports-0-port": "5432", "subsets-0-ports-0-protocol": "TCP"}
+    response = client_in.post(at(demo, "endpoints/_add/"), data)
+    assert response.status_code == 302, response.context["form"].errors
+    row = EndpointSlice.objects.get(topology=demo, kind_name="Endpoints", name="managed-db")
+    assert row.manifest["subsets"] == [{"addresses": [{"ip": "10.0.5.7"}, {"ip": "10.0.5.8"}],
+                                        "notReadyAddresses": [{"ip": "10.0.5.9"}],
+                                        "ports": [{"name": "postgres", "port": 5432, "protocol": "TCP"}]}]
+    data["subsets-0-addresses"] = "not-an-ip"
+    response = client_in.post(at(demo, "endpoints/shop/managed-db/edit/"), data)
+    errors = response.context["form"].rowsets["subsets"].forms[0].errors["addresses"]
+    assert errors[0].startswith("subsets[0].addresses[0].ip: Invalid value")
