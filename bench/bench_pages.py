@@ -1,6 +1,9 @@
-"""kubenet benchmark: the browser's pod list on a 10,000-pod topology (outside `make test`).
+"""kubenet benchmark: the browser's pages on the demo and the pod list on a 10,000-pod topology.
 
     python bench/bench_pages.py [--pods 10000] [--seed 0]
+
+Every page of the demo topology (demo/demo.yaml, imported into a throwaway topology) is timed
+through Django's test client, best of three: the slowest are printed.
 
 Stores the synthetic cluster's namespaces, nodes and pods (kubenet_site.semantics.synthetic)
 as a throwaway topology in the configured database (DATABASE_URL, else embedded SQLite),
@@ -27,8 +30,44 @@ from django.db import transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
+from checks.operations import create_topology, import_manifests  # noqa: E402
 from kubenet_site.semantics import synthetic  # noqa: E402
-from services.models import Membership, Namespace, Node, Pod, Team, Topology  # noqa: E402
+from services.kinds import object_url, pages  # noqa: E402
+from services.models import Membership, Namespace, Node, OtherObject, Pod, Team, Topology, topology_rows  # noqa: E402
+
+DEMO = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "demo", "demo.yaml")
+
+
+def best_of_three(client: Client, url: str, params: dict | None = None):
+    best, response = float("inf"), None
+    for _ in range(3):
+        t = time.perf_counter()
+        response = client.get(url, params or {})
+        best = min(best, time.perf_counter() - t)
+        assert response.status_code == 200, (url, response.status_code)
+    return best, response
+
+
+def demo_pages(client: Client, team: Team) -> None:
+    """Every page of the demo: the summary, tables, each object's page, form, YAML editor."""
+    Topology.objects.filter(team=team, name="bench-demo").delete()
+    topology = create_topology(team, "bench-demo", bootstrap=False)
+    with open(DEMO, encoding="utf-8") as f:
+        import_manifests(topology, f.read())
+    base = f"/t/{team.name}/bench-demo/"
+    urls = ["/", base, base + "import/", base + "settings/", base + "others/"]
+    urls += [base + f"get/{r}/" for r in ("svc", "pods", "ingress", "netpol")]
+    urls += [page.url(topology) for page in pages()]
+    for row in topology_rows(topology):
+        row.topology = topology
+        views = ("detail", "yaml") if isinstance(row, OtherObject) else ("detail", "edit", "yaml")
+        urls += [object_url(row, view) for view in views]
+    timings = sorted(((best_of_three(client, url)[0], url) for url in urls), reverse=True)
+    print(f"demo: {len(urls)} pages, slowest {timings[0][0] * 1000:.0f} ms, median "
+          f"{timings[len(timings) // 2][0] * 1000:.0f} ms")
+    for seconds, url in timings[:5]:
+        print(f"  {seconds * 1000:6.0f} ms  {url}")
+    topology.delete()
 
 
 def pod_manifest(pod) -> dict:
@@ -69,12 +108,13 @@ def main(argv: list[str] | None = None) -> int:
     Topology.objects.filter(team=team, name=name).delete()
     topology = Topology.objects.create(team=team, name=name)
     try:
+        client = Client()
+        client.force_login(user)
+        demo_pages(client, team)
         t = time.perf_counter()
         with transaction.atomic():
             count = store(topology, args.pods, args.seed)
         print(f"stored {count} pods in {time.perf_counter() - t:.1f} s")
-        client = Client()
-        client.force_login(user)
         url = f"/t/{team.name}/{name}/pods/"
         namespace = Pod.objects.filter(topology=topology).values_list("namespace", flat=True).first()
         app = next(iter(Pod.objects.filter(topology=topology).exclude(labels={}).first().labels.items()))
@@ -83,12 +123,7 @@ def main(argv: list[str] | None = None) -> int:
                  ("search", {"search": "-1"}), ("sorted by node, descending", {"sort": "-node_name"})]
         print(f"{'pod list page':32} {'best of 3':>10}  rows")
         for label, params in cases:
-            best = float("inf")
-            for _ in range(3):
-                t = time.perf_counter()
-                response = client.get(url, params)
-                best = min(best, time.perf_counter() - t)
-                assert response.status_code == 200, (label, response.status_code)
+            best, response = best_of_three(client, url, params)
             found = response.context["table"].paginator.count
             print(f"{label:32} {best * 1000:8.0f} ms  {found}")
     finally:

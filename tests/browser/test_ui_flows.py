@@ -146,7 +146,7 @@ def test_keyboard_reaches_the_filter_and_focus_is_visible(live_server, page: Pag
 def every_page(base: str) -> list[str]:
     t = f"{base}/t/web/demo/"
     urls = [f"{base}/", f"{base}/topologies/new/", f"{base}/teams/web/", f"{base}/account/token/", t,
-            t + "import/", t + "settings/", t + "clone/", t + "delete/", t + "others/", t + "others/_add/",
+            t + "import/", t + "settings/", t + "clone/", t + "delete/", t + "others/", t + "others/_add/", t + "endpoints/_add/",
             t + "others/configmaps/kube-system/coredns/", t + "others/configmaps/kube-system/coredns/yaml/",
             t + "get/svc/", t + "get/pods/", t + "get/ingress/", t + "get/netpol/"]
     objects = {"namespaces": "shop", "nodes": "ip-10-0-1-10.eu-west-1.compute.internal",
