@@ -28,7 +28,6 @@ class KindPage:
     filterset: Any  # a django_filters.FilterSet class
     form: Any = None  # an ObjectForm class: create and edit without YAML
     kind: str = ""  # the Kubernetes kind a new object gets (default: model.KIND)
-    api_version: str = ""
     base_filter: dict[str, Any] = field(default_factory=dict)  # EndpointSlice rows: Endpoints or not
     relations: Callable[..., list] | None = None  # (row, snapshot) -> [(title, [(label, url)])]
 
