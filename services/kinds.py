@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from kubenet_site.semantics.manifests import resource_name
+from kubenet_site.semantics.kube_kinds import resource_name
 
 from .models import KubeObject, OtherObject, Topology
 
