@@ -9,7 +9,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
-from django.db.models.fields.json import KeyTextTransform
+from django.db.models.fields.json import KeyTransform
 
 from kubenet_site.semantics.labels import (
     DOUBLE_EQUALS,
@@ -65,10 +65,10 @@ def filter_by_selector(queryset: QuerySet, text: str) -> QuerySet:
         alias = f"_label_{i}"
         has_key = Q(labels__has_key=req.key)
         if req.operator in (EQUALS, DOUBLE_EQUALS, SET_IN):
-            queryset = queryset.alias(**{alias: KeyTextTransform(req.key, "labels")}).filter(
+            queryset = queryset.alias(**{alias: KeyTransform(req.key, "labels")}).filter(
                 has_key, **{f"{alias}__in": list(req.values)})
         elif req.operator in (NOT_EQUALS, SET_NOT_IN):
-            queryset = queryset.alias(**{alias: KeyTextTransform(req.key, "labels")}).filter(
+            queryset = queryset.alias(**{alias: KeyTransform(req.key, "labels")}).filter(
                 ~has_key | ~Q(**{f"{alias}__in": list(req.values)}))
         elif req.operator == SET_EXISTS:
             queryset = queryset.filter(has_key)
