@@ -60,9 +60,9 @@ def filtered(filterset, queryset):
 class KindView(View):
     page: KindPage = None  # type: ignore[assignment]
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
+    def dispatch(self, request, *args, **kwargs):  # after login_required: anonymous users log in first
         self.topology = topology_or_404(request, kwargs["team"], kwargs["topology"])
+        return super().dispatch(request, *args, **kwargs)
 
     def get_row(self) -> KubeObject:
         ns = self.kwargs.get("namespace", "") if self.page.namespaced else ""

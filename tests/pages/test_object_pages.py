@@ -309,3 +309,9 @@ def test_endpoints_form_for_a_service_without_selector(client_in, demo):
     response = client_in.post(at(demo, "endpoints/shop/managed-db/edit/"), data)
     errors = response.context["form"].rowsets["subsets"].forms[0].errors["addresses"]
     assert errors[0].startswith("subsets[0].addresses[0].ip: Invalid value")
+
+
+@pytest.mark.parametrize("path", ["services/", "services/shop/api/", "services/_add/", "others/", "import/", ""])
+def test_pages_ask_an_anonymous_user_to_log_in(client, demo, path):
+    response = client.get(at(demo, path))
+    assert response.status_code == 302 and response.url.startswith("/login/")
