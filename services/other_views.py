@@ -44,7 +44,7 @@ def other_list(request: HttpRequest, team: str, topology: str) -> HttpResponse:
     filterset = OtherObjectFilterSet(request.GET or None, queryset=queryset, topology=top)
     table = OtherObjectTable(filtered(filterset, queryset))
     tables.RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
-    return render(request, "services/other_list.html", base_context(top, None, table=table, filter=filterset))
+    return render(request, "services/other_list.html", base_context(top, None, table=table, filter=filterset, nav="others"))
 
 
 @login_required
