@@ -5,6 +5,7 @@ kinds. Writes go through services.operations (the engine validator; nothing half
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import django_tables2 as tables
 from django.contrib import messages
@@ -84,7 +85,10 @@ class ObjectListView(KindView):
         filterset = self.page.filterset(request.GET or None, queryset=queryset, topology=self.topology)
         table = self.page.table(filtered(filterset, queryset))
         tables.RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
-        context = self.context(table=table, filter=filterset, add_url=self.page.url(self.topology, "add"))
+        add_url = self.page.url(self.topology, "add")
+        if self.page.namespaced and request.GET.get("namespace"):  # a new object where the user looks
+            add_url += "?" + urlencode({"namespace": request.GET["namespace"]})
+        context = self.context(table=table, filter=filterset, add_url=add_url)
         template = "services/_object_table.html" if request.htmx else "services/object_list.html"
         return render(request, template, context)
 
@@ -106,7 +110,10 @@ class ObjectFormView(KindView):
     """`_add/` (no name in the address) and `<...>/edit/`."""
 
     def get_form(self, row: KubeObject | None, data=None):
-        return self.page.form(data, manifest=row.manifest if row else None, namespaces=namespaces_of(self.topology))
+        form = self.page.form(data, manifest=row.manifest if row else None, namespaces=namespaces_of(self.topology))
+        if row is None and "namespace" in form.fields and self.request.GET.get("namespace"):
+            form.initial["namespace"] = self.request.GET["namespace"]
+        return form
 
     def get(self, request: HttpRequest, **kwargs) -> HttpResponse:
         row = self.get_row() if "name" in kwargs else None

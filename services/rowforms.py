@@ -240,7 +240,7 @@ class ObjectForm(PathErrorsMixin, forms.Form):
         if self.NAMESPACED:
             self.fields["namespace"].choices = [(n, n) for n in namespaces]
             if not manifest:
-                self.fields["namespace"].initial = "default" if "default" in namespaces else None
+                self.initial["namespace"] = "default" if "default" in namespaces else None
         else:
             del self.fields["namespace"]
         style(self)

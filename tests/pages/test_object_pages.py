@@ -315,3 +315,14 @@ def test_endpoints_form_for_a_service_without_selector(client_in, demo):
 def test_pages_ask_an_anonymous_user_to_log_in(client, demo, path):
     response = client.get(at(demo, path))
     assert response.status_code == 302 and response.url.startswith("/login/")
+
+
+def test_add_from_a_namespace_filtered_table_starts_in_that_namespace(client_in, demo):
+    html = client_in.get(at(demo, "services/"), {"namespace": "shop"}).content.decode()
+    assert f'href="{at(demo, "services/_add/")}?namespace=shop"' in html
+    form = client_in.get(at(demo, "services/_add/"), {"namespace": "shop"}).context["form"]
+    assert form["namespace"].value() == "shop"
+
+
+def test_a_new_object_starts_in_the_default_namespace(client_in, demo):
+    assert client_in.get(at(demo, "pods/_add/")).context["form"]["namespace"].value() == "default"
