@@ -38,6 +38,22 @@ class IntOrNameField(forms.CharField):
         return int_or_name(super().to_python(value))
 
 
+class TriStateField(forms.ChoiceField):
+    """A boolean that may also be absent (the API server's default applies)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(choices=[("", "(default)"), ("true", "true"), ("false", "false")], required=False, **kwargs)
+
+    def prepare_value(self, value):
+        return {True: "true", False: "false"}.get(value, value or "")
+
+    def to_python(self, value):
+        return {"true": True, "false": False}.get(super().to_python(value))
+
+    def validate(self, value) -> None:  # the choices were checked on the text
+        pass
+
+
 class SelectorStringField(forms.CharField):
     """A metav1.LabelSelector written in kubectl's `-l` syntax; `*` is `{}` (everything),
     blank is no selector at all."""
@@ -183,13 +199,23 @@ class ServiceForm(ObjectForm):
     session_affinity = forms.ChoiceField(required=False, choices=optional_choice(("None", "ClientIP")),
                                          label="sessionAffinity")
     load_balancer_source_ranges = ListField(required=False, label="loadBalancerSourceRanges")
+    load_balancer_class = forms.CharField(required=False, label="loadBalancerClass")
+    health_check_node_port = forms.IntegerField(required=False, label="healthCheckNodePort")
+    allocate_load_balancer_node_ports = TriStateField(label="allocateLoadBalancerNodePorts")
+    publish_not_ready_addresses = TriStateField(label="publishNotReadyAddresses")
+    ip_family_policy = forms.ChoiceField(required=False, label="ipFamilyPolicy", choices=optional_choice(
+        ("SingleStack", "PreferDualStack", "RequireDualStack")))
     ERROR_PATHS = {"spec.clusterIPs": "cluster_ip", "spec.ipFamilies": "cluster_ip"}
     FIELD_PATHS = {"spec.type": "type", "spec.selector": "selector", "spec.clusterIP": "cluster_ip",
                    "spec.externalName": "external_name",
                    "spec.externalIPs": "external_ips", "spec.externalTrafficPolicy": "external_traffic_policy",
                    "spec.internalTrafficPolicy": "internal_traffic_policy",
                    "spec.sessionAffinity": "session_affinity",
-                   "spec.loadBalancerSourceRanges": "load_balancer_source_ranges"}
+                   "spec.loadBalancerSourceRanges": "load_balancer_source_ranges",
+                   "spec.loadBalancerClass": "load_balancer_class", "spec.healthCheckNodePort": "health_check_node_port",
+                   "spec.allocateLoadBalancerNodePorts": "allocate_load_balancer_node_ports",
+                   "spec.publishNotReadyAddresses": "publish_not_ready_addresses",
+                   "spec.ipFamilyPolicy": "ip_family_policy"}
     CHILDREN = {"ports": ("spec.ports", "service-port")}
 
     def write_extra(self, doc: dict) -> None:

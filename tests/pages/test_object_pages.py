@@ -326,3 +326,12 @@ def test_add_from_a_namespace_filtered_table_starts_in_that_namespace(client_in,
 
 def test_a_new_object_starts_in_the_default_namespace(client_in, demo):
     assert client_in.get(at(demo, "pods/_add/")).context["form"]["namespace"].value() == "default"
+
+
+def test_service_booleans_may_stay_absent_or_be_set_either_way(client_in, demo):
+    base = service_post(type="LoadBalancer", **{"ports-0-node_port": ""})
+    client_in.post(at(demo, "services/_add/"), {**base, "allocate_load_balancer_node_ports": "false",
+                                                "ip_family_policy": "SingleStack"})
+    spec = Service.objects.get(topology=demo, name="web").manifest["spec"]
+    assert spec["allocateLoadBalancerNodePorts"] is False and spec["ipFamilyPolicy"] == "SingleStack"
+    assert "publishNotReadyAddresses" not in spec
