@@ -17,7 +17,7 @@ from django.urls import reverse
 from kubenet_site.semantics.diagnostics import diagnose
 from kubenet_site.semantics.manifests import ManifestError, build_snapshot
 from services.filtersets import TopologyFilterSet
-from services.kinds import pages
+from services.kinds import pages, url_of
 from services.models import OtherObject, Team, Topology, row_models
 from services.object_views import base_context
 from services.queries import topologies_for
@@ -150,12 +150,12 @@ def topology_summary(request: HttpRequest, team: str, topology: str) -> HttpResp
     snap = result.snapshot
     kinds = [(page, page.rows(obj).count()) for page in pages()]
     service_types = Counter(s.type for s in snap.services)
-    findings = result.errors + result.warnings + diagnose(snap)
+    findings = [(f, url_of(obj, f.object)) for f in result.errors + result.warnings + diagnose(snap)]
     others = OtherObject.objects.filter(topology=obj).count()
     latest = CheckRun.objects.filter(topology=obj).order_by("-created", "-pk").first()
     return render(request, "checks/topology_summary.html", base_context(
         obj, kinds=kinds, service_types=sorted(service_types.items()), findings=findings, others=others,
-        nav="summary", latest=latest, severities=sorted(Counter(f.severity for f in findings).items()), listings=LISTINGS))
+        nav="summary", latest=latest, severities=sorted(Counter(f.severity for f, _ in findings).items()), listings=LISTINGS))
 
 
 @login_required

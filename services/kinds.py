@@ -83,3 +83,16 @@ def object_url(row: KubeObject, view: str = "detail") -> str:
 
 def resource_of(row: OtherObject) -> str:
     return resource_name(row.kind_name, row.api_version)
+
+
+def url_of(topology: Topology, label: str) -> str:
+    """The page of `Kind/ns/name` (cluster-scoped `Kind/name`), as findings name objects; "" for a
+    kind without a page here."""
+    kind, _, rest = label.partition("/")
+    page = next((p for p in KIND_PAGES.values() if p.kind_name == kind), None)
+    if page is None or not rest:
+        return ""
+    names = rest.split("/", 1) if page.namespaced else [rest]
+    if len(names) != (2 if page.namespaced else 1):
+        return ""
+    return reverse(f"{page.slug}-detail", args=[topology.team.name, topology.name, *names])

@@ -94,6 +94,7 @@ def test_summary_counts_types_findings_and_links(client_in, demo):
     assert dict((p.slug, n) for p, n in response.context["kinds"])["pods"] == 10
     assert ("NodePort", 1) in response.context["service_types"]
     assert "created after pod(s)" in html
+    assert f'href="{at(demo, "services/shop/recommendations/")}"><code>Service/shop/recommendations</code>' in html
     for slug in ("namespaces", "nodes", "pods", "services", "endpoints", "endpointslices", "ingressclasses",
                  "ingresses", "networkpolicies", "others", "import", "export", "settings", "get/svc"):
         assert f'href="{at(demo, slug + "/")}"' in html, slug
