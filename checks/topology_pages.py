@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from kubenet_site.semantics.answer_sets import declared_ports
 from kubenet_site.semantics.diagnostics import diagnose
 from kubenet_site.semantics.manifests import ManifestError, build_snapshot
 from services.filtersets import TopologyFilterSet
@@ -23,6 +24,8 @@ from services.object_views import base_context
 from services.queries import topologies_for
 from services.views import LISTINGS, topology_or_404
 
+from .matrix_pages import heatmap
+from .matrix_store import matrix_for
 from .models import CheckRun
 from .operations import ImportRefused, create_topology, export_topology, import_manifests
 from .snapshot import build, topology_manifests
@@ -154,7 +157,7 @@ def topology_summary(request: HttpRequest, team: str, topology: str) -> HttpResp
     others = OtherObject.objects.filter(topology=obj).count()
     latest = CheckRun.objects.filter(topology=obj).order_by("-created", "-pk").first()
     return render(request, "checks/topology_summary.html", base_context(
-        obj, kinds=kinds, service_types=sorted(service_types.items()), findings=findings, others=others,
+        obj, heat=namespace_heatmap(obj, snap, request.GET.get("heatmap_port")), kinds=kinds, service_types=sorted(service_types.items()), findings=findings, others=others,
         nav="summary", latest=latest, severities=sorted(Counter(f.severity for f, _ in findings).items()), listings=LISTINGS))
 
 
@@ -198,3 +201,30 @@ def legacy_listing(request: HttpRequest, team: str, topology: str) -> HttpRespon
     resource = request.GET.get("resource", "svc")
     url = reverse("topology-get", args=[team, topology, resource if resource in dict(LISTINGS) else "svc"])
     return redirect(url + ("?o=wide" if request.GET.get("o") == "wide" else ""))
+
+
+def heat_style(share: float | None) -> str:
+    """Light to dark blue with the share; text stays at WCAG AA (black on the light half, white
+    on the dark one, no shade in between where neither would)."""
+    if share is None:
+        return ""
+    pct = share * 100
+    if pct <= 60:
+        return f"background: hsl(210, 70%, {95 - 0.6 * pct:.0f}%); color: #000"
+    return f"background: hsl(210, 70%, {42 - 0.15 * (pct - 60):.0f}%); color: #fff"
+
+
+def namespace_heatmap(topology: Topology, snap, wanted: str | None) -> dict | None:
+    """The namespace x namespace heatmap of one declared port's pods matrix (`?heatmap_port=80/TCP`,
+    else the first port pods declare); None when no pod declares one."""
+    ports = declared_ports(snap)
+    if not ports:
+        return None
+    chosen = next((pp for pp in ports if f"{pp[0]}/{pp[1]}" == wanted), ports[0])
+    names, shares = heatmap(matrix_for(topology, "pods", *chosen).matrix)
+    base = reverse("matrix-page", args=[topology.team.name, topology.name, "pods"])
+    rows = [(a, [(b, share, None if share is None else round(share * 100), heat_style(share),
+                  f"{base}?port={chosen[0]}&protocol={chosen[1]}&from={a}&to={b}") for b, share in zip(names, line, strict=True)])
+            for a, line in zip(names, shares, strict=True)]
+    return {"names": names, "rows": rows, "port": f"{chosen[0]}/{chosen[1]}",
+            "ports": [f"{p}/{proto}" for p, proto in ports]}

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import matrix_views
 from . import topology_pages as views
 
 one = "t/<str:team>/<str:topology>/"
@@ -14,4 +15,8 @@ urlpatterns = [
     path(one + "settings/", views.topology_settings, name="topology-settings"),
     path(one + "clone/", views.topology_clone, name="topology-clone"),
     path(one + "delete/", views.topology_delete, name="topology-delete"),
+    path(one + "matrices/<str:kind>/", matrix_views.matrix_page, name="matrix-page"),
+    path(one + "matrices/<str:kind>/rows/", matrix_views.matrix_rows, name="matrix-rows"),
+    path(one + "matrices/<str:kind>/members/", matrix_views.matrix_members, name="matrix-members"),
+    path(one + "matrices/<str:kind>/cell/", matrix_views.matrix_cell, name="matrix-cell"),
 ]
