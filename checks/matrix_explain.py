@@ -15,7 +15,7 @@ from kubenet_site.semantics.matrix_result import CompressedMatrix, Group
 from services.kinds import pages, url_of
 from services.models import Topology
 
-from .matrix_command import MEANINGS, SYMBOLS
+from .matrix_command import SYMBOLS
 
 NAME = re.compile(r"(?<![\w./-])([a-z0-9][a-z0-9.-]*)/([a-z0-9][a-z0-9.-]*)(?![\w/-])")
 WORD = re.compile(r"(?<![\w./-])([a-z0-9][a-z0-9.-]*[a-z0-9])(?![\w/-])")
@@ -24,6 +24,18 @@ LINKED_KINDS = ("Pod", "Service", "NetworkPolicy", "Ingress", "Node")
 HOP_KINDS = (("DNS", "DNS"), ("->", "kube-proxy"), ("kube-proxy", "kube-proxy"), ("internalTrafficPolicy", "DNAT"),
              ("externalTrafficPolicy", "DNAT"), ("DNAT", "DNAT"), ("SNAT", "SNAT"), ("backend", "policy"),
              ("ingress", "policy"), ("egress", "policy"), ("Ingress", "Ingress"), ("controller", "Ingress"))
+
+
+# What each outcome means, said to someone who has never seen the matrix.
+MEANINGS = {
+    "reachable": "a connection from these clients gets through to every backend it can be sent to.",
+    "blocked": "no connection from these clients gets through: the hop or rule below stops it.",
+    "partial": "some connections get through and some do not: backends, the nodes they land on, or the "
+               "row's members disagree (the lines below say which).",
+    "not-applicable": "this client cannot even address the target (a cluster IP seen from outside the cluster).",
+    "not-proxied": "kube-proxy does not handle this target (an ExternalName Service is a DNS alias; a headless "
+                   "Service without cluster DNS has no address to use).",
+}
 
 
 @dataclass

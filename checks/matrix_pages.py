@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from django.utils.html import escape
 
@@ -114,6 +115,16 @@ class Layout:
     filters: Filters
     row_sections: list[str] = field(default_factory=list)  # every section name before filtering
     column_sections: list[str] = field(default_factory=list)
+    _memo: dict[frozenset, str] = field(default_factory=dict)
+
+    def of(self, indices: Iterable[int]) -> str:
+        """The aggregate outcome of cells given as verdict indices (memoised per distinct set)."""
+        key = indices if isinstance(indices, frozenset) else frozenset(indices)
+        found = self._memo.get(key)
+        if found is None:
+            verdicts = self.matrix.verdicts
+            found = self._memo[key] = aggregate(verdicts[i].outcome for i in key)
+        return found
 
     @property
     def shown_columns(self) -> int:
@@ -136,8 +147,10 @@ def opened(param: str | None, names: list[str], small: bool) -> set[str]:
 
 
 def shape(m: CompressedMatrix, kind: str, filters: Filters, open_rows: str | None, open_cols: str | None,
-          pod_labels: dict[str, dict[str, str]] | None = None) -> Layout:
-    """Filter, then group into sections; `pod_labels` (pod key -> labels) when a selector is set."""
+          pod_labels: dict[str, dict[str, str]] | None = None, summaries: bool = True) -> Layout:
+    """Filter, then group into sections; `pod_labels` (pod key -> labels) when a selector is set.
+    `summaries`: each row section's summary cells (a partial that shows one section summarises
+    only that one, with `summarise`)."""
     outcome = [v.outcome for v in m.verdicts]
     rows = range(len(m.rows))
     cols = range(len(m.columns))
@@ -164,8 +177,9 @@ def shape(m: CompressedMatrix, kind: str, filters: Filters, open_rows: str | Non
                     [Section(n, ix, n in open_c) for n, ix in col_map.items()], filters,
                     list(sections(m.rows, range(len(m.rows)), row_section)),
                     list(sections(m.columns, range(len(m.columns)), column_section)))
-    for s in layout.rows:
-        summarise(layout, s)
+    if summaries:
+        for s in layout.rows:
+            summarise(layout, s)
     return layout
 
 
@@ -176,12 +190,14 @@ def problem_members(m: CompressedMatrix, r: int, bad: set[int]) -> bool:
 def summarise(layout: Layout, s: Section) -> None:
     """A row section's summary cell per shown column (or column section)."""
     m = layout.matrix
-    outcome = [v.outcome for v in m.verdicts]
-    distinct = {id(m.cells[r]): m.cells[r] for r in s.indices}.values()  # rows share cell lists
+    distinct = list({id(m.cells[r]): m.cells[r] for r in s.indices}.values())  # rows share cell lists
+    by_column = list(zip(*distinct, strict=True)) if distinct else [() for _ in m.columns]
     cells = []
     for cs in layout.columns:
-        per = [aggregate(outcome[row[c]] for row in distinct) for c in cs.indices]
-        cells += per if cs.open else [aggregate(per)]
+        if cs.open:
+            cells += [layout.of(by_column[c]) for c in cs.indices]
+        else:
+            cells.append(layout.of(frozenset().union(*[by_column[c] for c in cs.indices])))
     s.cells = cells
     s.outcome = aggregate(cells)
 
@@ -208,7 +224,7 @@ def row_cells(layout: Layout, verdicts: list[int]) -> str:
             out += [cell_html(outcome[verdicts[c]], escape(m.columns[c].id), layout.filters.problems)
                     for c in cs.indices]
         else:
-            out.append(summary_html(aggregate(outcome[verdicts[c]] for c in cs.indices), cs.name))
+            out.append(summary_html(layout.of(verdicts[c] for c in cs.indices), cs.name))
     return "".join(out)
 
 
@@ -222,7 +238,7 @@ def group_rows_html(layout: Layout, r: int, members_url: str, members_open: bool
     if many:
         word = "hide" if members_open else "show"
         toggle = (f' <button type="button" class="btn btn-link btn-sm p-0 members-toggle" aria-expanded='
-                  f'"{str(members_open).lower()}" hx-get="{escape(members_url)}&amp;r={rid}&amp;members='
+                  f'"{str(members_open).lower()}" hx-get="{escape(members_url)}&amp;r={escape(quote(g.id))}&amp;members='
                   f'{0 if members_open else 1}" hx-target="closest tr" hx-swap="outerHTML">{word} '
                   f'{len(g.members)} pods</button>')
     differ = ' <span class="badge text-bg-light" title="members differ">*</span>' if r in m.member_cells else ""
@@ -247,7 +263,7 @@ def section_body_html(layout: Layout, s: Section, rows_url: str, members_url: st
     sid = escape(s.name)
     size = f"{len(s.indices)} group{'s' if len(s.indices) != 1 else ''}"
     button = (f'<button type="button" class="btn btn-sm btn-outline-primary section-toggle" aria-expanded='
-              f'"{str(s.open).lower()}" hx-get="{escape(rows_url)}&amp;section={sid}&amp;open={state}" '
+              f'"{str(s.open).lower()}" hx-get="{escape(rows_url)}&amp;section={escape(quote(s.name))}&amp;open={state}" '
               f'hx-target="closest tbody" hx-swap="outerHTML">{word}</button>')
     head = f'<th scope="rowgroup" class="rowhead section-head">{button} {sid} <small>({size})</small></th>'
     if s.open:

@@ -80,6 +80,11 @@ def compute(topology: Topology, kind: str, port: int | str | None, protocol: str
 _decoded: OrderedDict[tuple[str, int], CompressedMatrix] = OrderedDict()
 
 
+def forget_decoded() -> None:
+    """Drop the matrices this process holds decoded (benchmarks time a cold read with it)."""
+    _decoded.clear()
+
+
 def decoded(origin: str, pk: int, load: Any) -> CompressedMatrix:
     """The decoded matrix of one stored row (`load()` reads its JSON), held per process."""
     key = (origin, pk)

@@ -27,6 +27,7 @@ from .matrix_pages import (
     group_rows_html,
     section_body_html,
     shape,
+    summarise,
 )
 from .matrix_store import MATRIX_TYPES, PROTOCOLS, MatrixRequestError, MatrixSource, matrix_for, parse_port
 from .snapshot import build
@@ -47,7 +48,8 @@ def state(request: HttpRequest, **changes: Any) -> dict[str, Any]:
     return out
 
 
-def load(request: HttpRequest, team: str, topology: str, kind: str) -> tuple[Topology, MatrixSource, Layout]:
+def load(request: HttpRequest, team: str, topology: str, kind: str,
+         summaries: bool = True) -> tuple[Topology, MatrixSource, Layout]:
     obj = topology_or_404(request, team, topology)
     if kind not in MATRIX_TYPES:
         raise Http404(f"no matrix type {kind!r} (types: {', '.join(MATRIX_TYPES)})")
@@ -57,7 +59,8 @@ def load(request: HttpRequest, team: str, topology: str, kind: str) -> tuple[Top
     labels = None
     if filters.requirements:
         labels = {p.key: dict(p.labels) for p in build(obj).snapshot.pods}
-    layout = shape(source.matrix, kind, filters, request.GET.get("open"), request.GET.get("cols"), labels)
+    layout = shape(source.matrix, kind, filters, request.GET.get("open"), request.GET.get("cols"), labels,
+                   summaries)
     return obj, source, layout
 
 
@@ -115,13 +118,15 @@ def matrix_rows(request: HttpRequest, team: str, topology: str, kind: str) -> Ht
     name = request.GET.get("section", "")
     want = request.GET.get("open") == "true"
     try:
-        obj, _, layout = load(request, team, topology, kind)
+        obj, _, layout = load(request, team, topology, kind, summaries=False)
     except MatrixRequestError as exc:
         return HttpResponseBadRequest(str(exc))
     section = next((s for s in layout.rows if s.name == name), None)
     if section is None:
         raise Http404(f"no row section {name!r}")
     section.open = want
+    if not want:
+        summarise(layout, section)
     rows_url, members_url = partial_urls(request, obj, kind)
     return HttpResponse(section_body_html(layout, section, rows_url, members_url))
 
@@ -130,7 +135,7 @@ def matrix_rows(request: HttpRequest, team: str, topology: str, kind: str) -> Ht
 def matrix_members(request: HttpRequest, team: str, topology: str, kind: str) -> HttpResponse:
     """A group's row, with (`members=1`) or without its members' rows."""
     try:
-        obj, _, layout = load(request, team, topology, kind)
+        obj, _, layout = load(request, team, topology, kind, summaries=False)
     except MatrixRequestError as exc:
         return HttpResponseBadRequest(str(exc))
     row = request.GET.get("r", "")

@@ -216,11 +216,14 @@ def heat_style(share: float | None) -> str:
 
 def namespace_heatmap(topology: Topology, snap, wanted: str | None) -> dict | None:
     """The namespace x namespace heatmap of one declared port's pods matrix (`?heatmap_port=80/TCP`,
-    else the first port pods declare); None when no pod declares one."""
+    else the port most pods declare); None when no pod declares one."""
     ports = declared_ports(snap)
     if not ports:
         return None
-    chosen = next((pp for pp in ports if f"{pp[0]}/{pp[1]}" == wanted), ports[0])
+    declaring = Counter(pp for pod in snap.pods
+                        for pp in {(q.container_port, q.protocol) for c in pod.containers for q in c.ports})
+    chosen = next((pp for pp in ports if f"{pp[0]}/{pp[1]}" == wanted),
+                  max(ports, key=lambda pp: declaring[pp]))
     names, shares = heatmap(matrix_for(topology, "pods", *chosen).matrix)
     base = reverse("matrix-page", args=[topology.team.name, topology.name, "pods"])
     rows = [(a, [(b, share, None if share is None else round(share * 100), heat_style(share),

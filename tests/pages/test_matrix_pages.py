@@ -101,7 +101,7 @@ def test_a_cell_is_explained_with_hops_rules_members_and_links(client_in, demo):
     proxied = client_in.get(at(demo, "matrices/clusterip/cell/?r=shop/frontend&c=svc:shop/recommendations:8080/TCP"))
     assert "hop-kube-proxy" in proxied.content.decode() and "hop-DNAT" in proxied.content.decode()
     member = client_in.get(at(demo, "matrices/clusterip/cell/?r=shop/db&c=svc:shop/db:5432/TCP&m=shop/db-0"))
-    assert member.status_code == 200 and "one pod of shop/db" in member.content.decode()
+    assert member.status_code == 200 and "One pod of shop/db" in member.content.decode()
     assert client_in.get(at(demo, "matrices/clusterip/cell/?r=nope&c=x")).status_code == 404
 
 
@@ -123,8 +123,9 @@ def test_computed_once_and_kept_per_revision(client_in, demo):
 
 
 def fake_run(topology, revision: int, outcome: str) -> CheckRun:
-    """A run holding a one-cell ClusterIP matrix whose only verdict is `outcome`."""
-    m = CompressedMatrix("clusterip", [Group("shop/api", "shop/api", ("shop/api-1",))],
+    """A run holding a one-cell ClusterIP matrix whose only verdict is `outcome`; its row's id
+    holds a `#`, as the engine's split rows do."""
+    m = CompressedMatrix("clusterip", [Group("shop/api#1", "shop/api (2 of 3 pods)", ("shop/api-1", "shop/api-2"))],
                          [Group("svc:shop/x:80/TCP", "shop/x:80/TCP", ("shop/x",), "service")], [[0]],
                          [Verdict(outcome, ("made up",), {})])
     run = CheckRun.objects.create(topology=topology, revision=revision, checks=["routing"], status="succeeded")
@@ -139,11 +140,16 @@ def test_reads_the_latest_run_that_is_not_stale(client_in, demo):
     run = fake_run(demo, demo.revision, "partial")
     html = client_in.get(at(demo, "matrices/clusterip/")).content.decode()
     assert f"From check run #{run.pk}" in html and verdicts(html)[len(verdicts(html)) - 1] == "partial"
+    assert "&amp;r=shop/api%231&amp;members=1" in html  # ids are quoted in the partials' addresses
+    members = client_in.get(at(demo, "matrices/clusterip/members/?r=shop/api%231&members=1")).content.decode()
+    assert re.findall(r'data-m="([^"]+)"', members) == ["shop/api-1", "shop/api-2"]
+    cell = client_in.get(at(demo, "matrices/clusterip/cell/?r=shop/api%231&c=svc:shop/x:80/TCP")).content.decode()
+    assert "made up" in cell
 
 
 def test_summary_heatmap_links_into_the_pod_matrix_of_each_pair(client_in, demo):
     html = client_in.get(at(demo)).content.decode()
-    assert 'id="heatmap"' in html
+    assert 'id="heatmap"' in html and "namespaces, port 8080/TCP" in html  # the port most pods declare (3)
     links = re.findall(r'<a class="heat" href="([^"]+)" data-share="(\d+)"', html)
     assert links
     url, share = next((u, s) for u, s in links if "from=shop&amp;to=shop" in u)
