@@ -73,6 +73,7 @@ def partial_urls(request: HttpRequest, obj: Topology, kind: str) -> tuple[str, s
 
 
 def pod_ports(obj: Topology) -> list[tuple[int, str]]:
+    """(port, protocol) the pods declare, in declared_ports' order (protocol, then port)."""
     return declared_ports(build(obj).snapshot)
 
 
@@ -101,7 +102,8 @@ def matrix_page(request: HttpRequest, team: str, topology: str, kind: str) -> Ht
     context = base_context(
         obj, nav=f"matrix-{kind}", kind=kind, title=TITLES[kind], types=TITLES, layout=layout, source=source,
         body=body, column_heads=mark_safe(column_heads_html(layout)), column_links=column_links, legend=LEGEND, filters=layout.filters, row_sections=rsections,
-        column_sections=layout.column_sections, ports=pod_ports(obj) if kind == "pods" else [],
+        column_sections=layout.column_sections,
+        ports=sorted({p for p, _ in pod_ports(obj)}) if kind == "pods" else [],
         port=request.GET.get("port", ""), protocols=PROTOCOLS,
         named_port=not (request.GET.get("port") or "1").isdigit(), protocol=(request.GET.get("protocol") or "TCP").upper(),
         cell_url=matrix_url(obj, kind, "matrix-cell", **{k: base[k] for k in ("port", "protocol") if k in base}),
