@@ -10,10 +10,14 @@ from django.urls import path
 
 from kubenet_site.semantics.manifests import ManifestError
 from services.models import Topology
+from services.models.topology import CLUSTER_FIELDS
+from services.operations import changes
 
 from . import kinds, runs
 from .models import CheckRun, CheckRunBlock, CheckRunStep
-from .operations import ImportRefused, export_topology, import_manifests
+from .operations import ImportRefused, export_topology, import_manifests, settings_document, update_topology
+
+CLUSTER_COLUMNS = set(CLUSTER_FIELDS.values())
 
 
 class ImportForm(forms.Form):
@@ -48,6 +52,17 @@ class TopologyAdmin(admin.ModelAdmin):
             self.message_user(request, f"Check run #{run.pk} of {topology} queued on revision {run.revision}.",
                               messages.SUCCESS)
 
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            with changes(obj, request.user) as cs:
+                cs.record(f"Topology/{obj.name}", None, settings_document(obj))
+            return
+        values = {f: getattr(obj, f) for f in form.changed_data if f not in CLUSTER_COLUMNS}
+        cluster = {key: getattr(obj, column) for key, column in CLUSTER_FIELDS.items() if column in form.changed_data}
+        update_topology(Topology.objects.get(pk=obj.pk), user=request.user, cluster=cluster or None, **values)
+        obj.refresh_from_db()
+
     def get_urls(self):
         own = [
             path("<int:pk>/import/", self.admin_site.admin_view(self.import_view), name="services_topology_import"),
@@ -61,7 +76,7 @@ class TopologyAdmin(admin.ModelAdmin):
         errors: list[str] = []
         if request.method == "POST" and form.is_valid():
             try:
-                summary = import_manifests(topology, form.text())
+                summary = import_manifests(topology, form.text(), user=request.user)
             except ManifestError as exc:
                 errors = [f"{exc.where}: {exc.message}"]
             except ImportRefused as exc:

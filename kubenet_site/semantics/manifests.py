@@ -340,7 +340,9 @@ CLUSTER_SCOPED = frozenset({
 })
 
 
-def _resource_name(kind: str, api_version: str) -> str:
+def resource_name(kind: str, api_version: str) -> str:
+    """kubectl's qualified resource name (`configmaps`, `deployments.apps`); for a kind it does
+    not know, the lower-case plural of apimachinery's UnsafeGuessKindToResource."""
     if kind in MODELLED:
         return MODELLED[kind][1]
     group = api_version.rpartition("/")[0] if "/" in api_version else ""
@@ -504,7 +506,7 @@ class _Builder:
                 self._error(obj_name, e)
             return False
         obj = with_defaults(work, kind)
-        resource = _resource_name(kind, api_version)
+        resource = resource_name(kind, api_version)
         key = (resource, ns if namespaced else "", name)
         if kind == "Namespace" and name in BUILTIN_NAMESPACES:
             # A built-in namespace described again (kubectl get ns -o yaml): its labels apply.

@@ -1,3 +1,4 @@
+from .changes import Change
 from .objects import (
     EndpointSlice,
     KubeObject,
@@ -15,6 +16,6 @@ from .teams import Membership, Team
 from .topology import Topology
 
 __all__ = [
-    "EndpointSlice", "KubeObject", "Membership", "Namespace", "NetworkPolicy", "Node", "OtherObject",
+    "Change", "EndpointSlice", "KubeObject", "Membership", "Namespace", "NetworkPolicy", "Node", "OtherObject",
     "Pod", "Service", "ServicePort", "Team", "Topology", "row_models", "topology_rows",
 ]

@@ -387,8 +387,14 @@ def topology_rows(topology) -> list[KubeObject]:
 
 
 def validation_errors(row: KubeObject, manifest: dict) -> list[str]:
-    """What the API server would say of `manifest` in place of `row` in its topology: the
-    engine's validator, the one validation path for forms, API and import alike."""
+    """What the API server would say of `manifest` in place of `row` in its topology, as
+    `field: message` lines (Model.clean)."""
+    return [f"{e.field}: {e.message}" if e.field else e.message for e in validation_diagnostics(row, manifest)]
+
+
+def validation_diagnostics(row: KubeObject, manifest: dict) -> list:
+    """The engine's errors for `manifest` in place of `row` in its topology: the one
+    validation path for forms, API and import alike (diagnostics naming object and field)."""
     from kubenet_site.semantics.manifests import build_snapshot
 
     manifests = []
@@ -407,4 +413,4 @@ def validation_errors(row: KubeObject, manifest: dict) -> list[str]:
     name = meta.get("name", "")
     ns = meta.get("namespace") or (row.DEFAULT_NAMESPACE if row.NAMESPACED else "")
     me = f"{kind}/{ns}/{name}" if ns else f"{kind}/{name}"
-    return [f"{e.field}: {e.message}" if e.field else e.message for e in result.errors if e.object == me]
+    return [e for e in result.errors if e.object == me]
