@@ -11,7 +11,7 @@ from django.urls import path
 from kubenet_site.semantics.manifests import ManifestError
 from services.models import Topology
 from services.models.topology import CLUSTER_FIELDS
-from services.operations import changes
+from services.revisions import changes
 
 from . import kinds, runs
 from .models import CheckRun, CheckRunBlock, CheckRunStep

@@ -1,6 +1,6 @@
 """Write side: create topologies, import manifests atomically, write one object, export.
 
-Every write here goes through `services.operations.changes`: the topology's revision moves
+Every write here goes through `services.revisions.changes`: the topology's revision moves
 once per write and each object changed gets its Change record, in the same transaction.
 """
 
@@ -14,7 +14,7 @@ from django.db import transaction
 from kubenet_site.semantics.manifests import build_snapshot, export_yaml, load_documents
 from kubenet_site.semantics.types import Diagnostic
 from services.models import KubeObject, OtherObject, Team, Topology, topology_rows
-from services.operations import changes
+from services.revisions import changes
 
 from .bootstrap import new_cluster_manifests
 from .registry import identity, model_for

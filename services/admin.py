@@ -18,7 +18,7 @@ from .models import (
     Team,
     topology_rows,
 )
-from .operations import changes
+from .revisions import changes
 
 
 class MembershipInline(admin.TabularInline):

@@ -1,7 +1,7 @@
 """The change record: who changed which object of a topology, when, and how.
 
 Every write through any door (API, pages, admin, import, CLI) goes through
-`services.operations.changes`, which bumps the topology's revision once under a row lock and
+`services.revisions.changes`, which bumps the topology's revision once under a row lock and
 writes one Change per object in the same transaction. A Change is also what a stale
 `If-Match` (HTTP 412) reports, and an object's ETag is the revision of its latest Change.
 """

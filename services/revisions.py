@@ -1,4 +1,4 @@
-"""Write side: every change to a topology or its objects goes through `changes()`.
+"""The revision and change record of a topology: every write goes through `changes()`.
 
     with changes(topology, user, if_match=etag, object_label=label) as cs:
         ...save or delete rows...
