@@ -11,7 +11,6 @@ from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
 from services.models import Change, Membership
-
 from tests.api.conftest import client_for
 from tests.api.samples import SAMPLES, Sample
 
