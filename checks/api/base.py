@@ -13,7 +13,7 @@ from services.queries import topologies_for
 from services.roles import Action, allowed, role
 
 from .errors import ApiError, PayloadTooLarge
-from .parsers import max_input_bytes
+from .parsers import max_input_bytes, require_storable
 
 
 class ApiView(APIView):
@@ -25,6 +25,8 @@ class ApiView(APIView):
         if length > max_input_bytes():
             raise PayloadTooLarge(max_input_bytes())
         super().initial(request, *args, **kwargs)
+        require_storable(dict(request.query_params.lists()))
+        require_storable(kwargs)
 
     def finalize_response(self, request, response, *args: Any, **kwargs: Any):
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -27,8 +27,8 @@ from ..registry import ApiKind, identity, model_for, resource_of
 from ..snapshot import build
 from .base import ApiView, with_etag
 from .errors import ApiError, refused
-from .parsers import DOCUMENT_PARSERS, PATCH_PARSERS, json_body, merge_patch
-from .schema import documented
+from .parsers import DOCUMENT_PARSERS, PATCH_PARSERS, json_body, merge_patch, require_storable
+from .schema import documented, paginated
 
 IF_MATCH = OpenApiParameter("If-Match", str, OpenApiParameter.HEADER,
                             description='"<revision>" (the ETag of a read) or *: 412 when the object changed since')
@@ -70,6 +70,7 @@ def read_manifest(request) -> dict[str, Any]:
         raise ApiError(400, f"{exc.where}: {exc.message}" if exc.where else exc.message, exc.where) from exc
     if len(docs) != 1:
         raise ApiError(400, f"send one object (this body holds {len(docs)})", None)
+    require_storable(docs[0])
     return docs[0]
 
 
@@ -212,6 +213,7 @@ class KindDetailView(ObjectsMixin, ApiView):
         patch = json_body(request.data if isinstance(request.data, str) else json.dumps(request.data))
         if not isinstance(patch, dict):
             raise ApiError(400, "a JSON merge patch of the manifest must be a JSON object", None)
+        require_storable(patch)
         manifest = merge_patch(row.manifest, patch)
         kind = self.api_kind
         self.check_identity(manifest, kind=kind.kind, api_version=kind.api_version, name=name,
@@ -312,6 +314,7 @@ class OtherDetailView(ObjectsMixin, ApiView):
         patch = json_body(request.data if isinstance(request.data, str) else json.dumps(request.data))
         if not isinstance(patch, dict):
             raise ApiError(400, "a JSON merge patch of the manifest must be a JSON object", None)
+        require_storable(patch)
         return self.replace(topology, row, merge_patch(row.manifest, patch))
 
     def delete(self, request, pk, resource, name, namespace=""):
@@ -325,7 +328,7 @@ def documented_views(resource: str, kind: str, namespaced: bool) -> tuple[dict, 
     """drf-spectacular documentation of one kind's list and detail operations."""
     example = {**OBJECT_EXAMPLE, "id": f"{kind}/default/x" if namespaced else f"{kind}/x"}
     listing = {
-        "get": documented(f"List {resource}", parameters=LIST_PARAMS, responses={200: KubeObjectSerializer(many=True)},
+        "get": documented(f"List {resource}", parameters=LIST_PARAMS, responses={200: paginated(KubeObjectSerializer)},
                           examples=[OpenApiExample("one", value=example, response_only=True)]),
         "post": documented(f"Create one of {resource} (the manifest, JSON or YAML)", request=MANIFEST_REQUEST,
                            responses={201: KubeObjectSerializer}, extra_errors=(409,), examples=[

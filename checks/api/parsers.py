@@ -78,3 +78,36 @@ def merge_patch(target: object, patch: object) -> object:
         else:
             out[key] = merge_patch(out.get(key), value)
     return out
+
+
+def unstorable(value: object, where: str = "") -> tuple[str, str] | None:
+    """(field path, what) of the first string PostgreSQL cannot store: a NUL character, or a
+    lone UTF-16 surrogate (JSON may escape one; UTF-8 cannot encode it)."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            return where, "contains a NUL character"
+        if any(0xD800 <= ord(c) <= 0xDFFF for c in value):
+            return where, "contains a lone UTF-16 surrogate"
+        return None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            path = f"{where}.{key}" if where else str(key)
+            found = unstorable(key, path) or unstorable(item, path)
+            if found:
+                return found
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found = unstorable(item, f"{where}[{i}]")
+            if found:
+                return found
+    return None
+
+
+def require_storable(value: object, where: str = "") -> None:
+    """ApiError 400 naming the field when `value` holds a string that cannot be stored."""
+    from .errors import ApiError
+
+    found = unstorable(value, where)
+    if found:
+        path, what = found
+        raise ApiError(400, f"{path or 'the body'}: {what}, which cannot be stored", path or None)

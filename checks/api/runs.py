@@ -24,7 +24,7 @@ from ..models import CheckRun, KeptMatrix
 from ..snapshot import build
 from .base import ApiView, with_etag
 from .errors import ApiError
-from .schema import documented
+from .schema import documented, paginated
 from .serializers import CheckRunSerializer, RunStartSerializer, run_body
 
 RUN_EXAMPLE = {"id": 7, "topology": 1, "revision": 3, "checks": ["endpoints", "routing"], "status": "running",
@@ -44,7 +44,7 @@ def run_location(run: CheckRun) -> str:
 class TopologyRunsView(ApiView):
     parser_classes = [JSONParser]
 
-    @documented("List the topology's check runs, newest first", responses={200: CheckRunSerializer(many=True)},
+    @documented("List the topology's check runs, newest first", responses={200: paginated(CheckRunSerializer)},
                 examples=[OpenApiExample("a run", value=RUN_EXAMPLE, response_only=True)])
     def get(self, request, pk):
         topology = self.topology(pk)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers
 
 from .serializers import ErrorSerializer
 
@@ -52,3 +53,30 @@ def documented(summary: str, *, request: Any = None, responses: dict[int, Any], 
     """extend_schema with every error answer documented."""
     return extend_schema(summary=summary, request=request, responses={**responses, **error_responses(*extra_errors)},
                          examples=examples or [], parameters=parameters or [], **kw)
+
+
+_PAGES: dict[str, Any] = {}
+
+
+def paginated(serializer: type[serializers.Serializer]) -> Any:
+    """A list's answer: `{count, next, previous, results}` (LimitOffsetPagination)."""
+    name = f"Paginated{serializer.__name__.removesuffix('Serializer')}List"
+    if name not in _PAGES:
+        _PAGES[name] = inline_serializer(name, fields={
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": serializer(many=True),
+        })
+    return _PAGES[name]
+
+
+def integer_ids(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """Postprocessing hook: the `id` and `run` path parameters are positive integers (the
+    addresses' regexes say so; drf-spectacular cannot read that from a regex)."""
+    for item in (result.get("paths") or {}).values():
+        for operation in item.values():
+            for param in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                if param.get("in") == "path" and param.get("name") in ("id", "run"):
+                    param["schema"] = {"type": "integer", "minimum": 1}
+    return result

@@ -94,7 +94,7 @@ class TopologyPatchSerializer(serializers.Serializer):
 
 
 class DiagnosticSerializer(serializers.Serializer):
-    object = serializers.CharField()
+    object = serializers.CharField(allow_null=True)
     field = serializers.CharField(allow_null=True)
     message = serializers.CharField()
 

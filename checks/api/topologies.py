@@ -17,7 +17,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from kubenet_site.semantics.manifests import ManifestError, export_objects, export_yaml
+from kubenet_site.semantics.manifests import ManifestError, export_objects, export_yaml, load_documents
 from services.api.serializers import ChangeSerializer
 from services.models import Change, Membership, Team, Topology
 from services.queries import topologies_for
@@ -34,8 +34,8 @@ from ..operations import (
 from ..snapshot import build, topology_manifests
 from .base import ApiView, with_etag
 from .errors import ApiError, refused
-from .parsers import DOCUMENT_PARSERS, PATCH_PARSERS, json_body, merge_patch
-from .schema import documented
+from .parsers import DOCUMENT_PARSERS, PATCH_PARSERS, json_body, merge_patch, require_storable
+from .schema import documented, paginated
 from .serializers import (
     ImportSummarySerializer,
     TopologyCreateSerializer,
@@ -70,7 +70,7 @@ class TopologyListView(ApiView):
     parser_classes = [JSONParser]
 
     @documented("List the topologies of your teams", parameters=TEAM_PARAMS, responses={
-        200: TopologySerializer(many=True)}, examples=[OpenApiExample("a page", value=TOPOLOGY_EXAMPLE,
+        200: paginated(TopologySerializer)}, examples=[OpenApiExample("a page", value=TOPOLOGY_EXAMPLE,
                                                                       response_only=True)])
     def get(self, request):
         qs = topologies_for(request.user).order_by("team__name", "name")
@@ -95,6 +95,7 @@ class TopologyListView(ApiView):
                            None)
         data.is_valid(raise_exception=True)
         values = data.validated_data
+        require_storable(dict(values))
         team = self.target_team(values.get("team"))
         try:
             columns = Topology.cluster_columns(values.get("cluster"))
@@ -151,6 +152,7 @@ class TopologyDetailView(ApiView):
         patch = json_body(request.data)
         if not isinstance(patch, dict):
             raise ApiError(400, "the body must be a JSON object (name, description, cluster)", None)
+        require_storable(patch)
         unknown = sorted(set(patch) - {"name", "description", "cluster"})
         if unknown:
             raise ApiError(400, f"{unknown[0]}: cannot be changed (name, description and cluster can)", unknown[0])
@@ -201,7 +203,9 @@ class ImportView(ApiView):
         topology = self.topology(pk, "write")
         text = request.data if isinstance(request.data, str) else json.dumps(request.data)
         try:
-            summary = import_manifests(topology, text, user=request.user, if_match=self.if_match())
+            documents = load_documents(text)
+            require_storable(documents)
+            summary = import_manifests(topology, documents, user=request.user, if_match=self.if_match())
         except ManifestError as exc:
             raise ApiError(400, f"{exc.where}: {exc.message}" if exc.where else exc.message, exc.where) from exc
         except ImportRefused as exc:
@@ -224,7 +228,10 @@ class ExportView(ApiView):
     @documented("Export the objects: YAML, or with Accept: application/json a kind: List",
                 parameters=[OpenApiParameter("includeGenerated", bool,
                                              description="Add the pods derived from workloads.")],
-                responses={(200, "application/yaml"): OpenApiTypes.STR, (200, "application/json"): OpenApiTypes.OBJECT},
+                responses={(200, "application/yaml"): OpenApiResponse(
+                    {"type": "array", "items": {"type": "object"}},
+                    description="Multi-document YAML: one document per object."),
+                    (200, "application/json"): OpenApiTypes.OBJECT},
                 examples=[OpenApiExample("as JSON", response_only=True, media_type="application/json", value={
                     "apiVersion": "v1", "kind": "List", "items": [
                         {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}}]})])
@@ -249,7 +256,7 @@ class ChangeListView(ApiView):
         OpenApiParameter("object", str, description="Only this object (Kind/namespace/name)."),
         OpenApiParameter("user", str, description="Only this user's changes."),
         OpenApiParameter("since", int, description="Only changes after this revision.")],
-        responses={200: ChangeSerializer(many=True)}, examples=[OpenApiExample("a change", response_only=True, value={
+        responses={200: paginated(ChangeSerializer)}, examples=[OpenApiExample("a change", response_only=True, value={
             "object": "Service/shop/web", "revision": 5, "user": "alice", "time": "2026-01-01T00:00:00Z",
             "fields": ["spec.type"], "before": {"spec": {"type": "ClusterIP"}}, "after": {"spec": {"type": "NodePort"}}})])
     def get(self, request, pk):

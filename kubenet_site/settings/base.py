@@ -121,6 +121,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "checks.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNICODE_JSON": False,  # \uXXXX escapes: a lone surrogate quoted back in an error still encodes
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle",
                                  "rest_framework.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("KUBENET_API_RATE_USER", "6000/min"),
@@ -139,6 +140,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"CheckRunStatusEnum": "checks.models.CheckRun.Status"},
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "checks.api.schema.integer_ids"],
 }
 
 # Celery (namespace CELERY_). Embedded default: the filesystem transport, shared by the web
