@@ -212,7 +212,8 @@ def put_object(topology: Topology, manifest: dict, *, row: KubeObject | None = N
     from services.models.objects import validation_diagnostics
 
     label = row.object_name if row is not None else object_name(manifest)
-    with changes(topology, user, if_match=if_match, object_label=label) as cs:
+    # If-Match is the object's ETag on a replace, the topology's on a create.
+    with changes(topology, user, if_match=if_match, object_label=label if row is not None else None) as cs:
         top = cs.topology
         if row is None:
             position = max((r.position for r in topology_rows(top)), default=0) + 1

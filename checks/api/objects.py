@@ -324,32 +324,37 @@ class OtherDetailView(ObjectsMixin, ApiView):
         return Response(status=204)
 
 
-def documented_views(resource: str, kind: str, namespaced: bool) -> tuple[dict, dict]:
-    """drf-spectacular documentation of one kind's list and detail operations."""
+def documented_views(resource: str, kind: str, namespaced: bool, prefix: str | None = None) -> tuple[dict, dict]:
+    """drf-spectacular documentation of one kind's list and detail operations (`prefix`: explicit
+    operation ids, for views served at two addresses)."""
+
+    def doc(name: str, summary: str, **kw: Any) -> Any:
+        return documented(summary, **({"operation_id": f"{prefix}_{name}"} if prefix else {}), **kw)
+
     example = {**OBJECT_EXAMPLE, "id": f"{kind}/default/x" if namespaced else f"{kind}/x"}
     listing = {
-        "get": documented(f"List {resource}", parameters=LIST_PARAMS, responses={200: paginated(KubeObjectSerializer)},
+        "get": doc("list", f"List {resource}", parameters=LIST_PARAMS, responses={200: paginated(KubeObjectSerializer)},
                           examples=[OpenApiExample("one", value=example, response_only=True)]),
-        "post": documented(f"Create one of {resource} (the manifest, JSON or YAML)", request=MANIFEST_REQUEST,
+        "post": doc("create", f"Create one of {resource} (the manifest, JSON or YAML)", request=MANIFEST_REQUEST,
                            responses={201: KubeObjectSerializer}, extra_errors=(409,), examples=[
                                OpenApiExample("a manifest", value=SERVICE, request_only=True),
                                OpenApiExample("created", value=example, response_only=True, status_codes=["201"])]),
     }
     detail = {
-        "get": documented(f"Read one of {resource}", responses={200: KubeObjectSerializer},
+        "get": doc("retrieve", f"Read one of {resource}", responses={200: KubeObjectSerializer},
                           examples=[OpenApiExample("one", value=example, response_only=True)]),
-        "put": documented(f"Replace one of {resource}", request=MANIFEST_REQUEST, parameters=[IF_MATCH],
+        "put": doc("update", f"Replace one of {resource}", request=MANIFEST_REQUEST, parameters=[IF_MATCH],
                           responses={200: KubeObjectSerializer}, extra_errors=(409,),
                           examples=[OpenApiExample("a manifest", value=SERVICE, request_only=True),
                                     OpenApiExample("replaced", value=example, response_only=True)]),
-        "patch": documented(f"Merge-patch one of {resource} (RFC 7386)", parameters=[IF_MATCH],
+        "patch": doc("partial_update", f"Merge-patch one of {resource} (RFC 7386)", parameters=[IF_MATCH],
                             request={"application/merge-patch+json": OpenApiTypes.OBJECT,
                                      "application/json": OpenApiTypes.OBJECT},
                             responses={200: KubeObjectSerializer}, extra_errors=(409,),
                             examples=[OpenApiExample("a label", value={"metadata": {"labels": {"tier": "web"}}},
                                                      request_only=True),
                                       OpenApiExample("patched", value=example, response_only=True)]),
-        "delete": documented(f"Delete one of {resource}", parameters=[IF_MATCH], extra_errors=(409,),
+        "delete": doc("destroy", f"Delete one of {resource}", parameters=[IF_MATCH], extra_errors=(409,),
                              responses={204: OpenApiResponse(description="Deleted.")}),
     }
     return listing, detail

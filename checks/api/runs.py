@@ -44,7 +44,7 @@ def run_location(run: CheckRun) -> str:
 class TopologyRunsView(ApiView):
     parser_classes = [JSONParser]
 
-    @documented("List the topology's check runs, newest first", responses={200: paginated(CheckRunSerializer)},
+    @documented("List the topology's check runs, newest first", operation_id="topologies_runs_list", responses={200: paginated(CheckRunSerializer)},
                 examples=[OpenApiExample("a run", value=RUN_EXAMPLE, response_only=True)])
     def get(self, request, pk):
         topology = self.topology(pk)

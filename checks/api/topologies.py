@@ -69,7 +69,7 @@ def validation_error(exc: ValidationError) -> ApiError:
 class TopologyListView(ApiView):
     parser_classes = [JSONParser]
 
-    @documented("List the topologies of your teams", parameters=TEAM_PARAMS, responses={
+    @documented("List the topologies of your teams", operation_id="topologies_list", parameters=TEAM_PARAMS, responses={
         200: paginated(TopologySerializer)}, examples=[OpenApiExample("a page", value=TOPOLOGY_EXAMPLE,
                                                                       response_only=True)])
     def get(self, request):

@@ -19,7 +19,7 @@ T = r"^topologies/(?P<pk>[0-9]+)"
 def kind_patterns() -> list:
     out = []
     for resource, kind in API_KINDS.items():
-        listing, detail = objects.documented_views(resource, kind.kind, kind.namespaced)
+        listing, detail = objects.documented_views(resource, kind.kind, kind.namespaced, f"topologies_{resource}")
         title = "".join(w.capitalize() for w in resource.split("_"))
         list_view = extend_schema_view(**listing)(type(f"{title}ListView", (objects.KindListView,), {"api_kind": kind}))
         detail_view = extend_schema_view(**detail)(type(f"{title}DetailView", (objects.KindDetailView,),
@@ -35,15 +35,19 @@ def kind_patterns() -> list:
 
 
 def other_views():
-    listing, detail = objects.documented_views("kept objects", "ConfigMap", True)
-    list_view = extend_schema_view(**listing)(objects.OtherListView)
-    detail_view = extend_schema_view(**detail)(objects.OtherDetailView)
-    all_view = extend_schema_view(get=listing["get"])(type("OtherAllView", (objects.OtherListView,),
-                                                           {"http_method_names": ["get", "head", "options"]}))
-    return all_view, list_view, detail_view
+    """Kept objects: every one, one resource's, and one object (namespaced or cluster-scoped)."""
+    listing, detail = objects.documented_views("kept objects", "ConfigMap", True, "topologies_others")
+    every, _ = objects.documented_views("kept objects", "ConfigMap", True, "topologies_others_all")
+    _, cluster = objects.documented_views("kept objects", "ClusterIssuer", False, "topologies_others_cluster")
+    all_view = extend_schema_view(get=every["get"])(type("OtherAllView", (objects.OtherListView,),
+                                                         {"http_method_names": ["get", "head", "options"]}))
+    list_view = extend_schema_view(**listing)(type("OtherResourceListView", (objects.OtherListView,), {}))
+    detail_view = extend_schema_view(**detail)(type("OtherNamespacedView", (objects.OtherDetailView,), {}))
+    cluster_view = extend_schema_view(**cluster)(type("OtherClusterView", (objects.OtherDetailView,), {}))
+    return all_view, list_view, detail_view, cluster_view
 
 
-OTHER_ALL, OTHER_LIST, OTHER_DETAIL = other_views()
+OTHER_ALL, OTHER_LIST, OTHER_DETAIL, OTHER_CLUSTER = other_views()
 
 urlpatterns = [
     re_path(r"^query/?$", QueryView.as_view(), name="api-query"),
@@ -62,7 +66,7 @@ urlpatterns = [
     re_path(rf"{T}/others/(?P<resource>{NAME})/?$", OTHER_LIST.as_view(), name="api-others-resource"),
     re_path(rf"{T}/others/(?P<resource>{NAME})/(?P<namespace>{NAME})/(?P<name>{NAME})/?$", OTHER_DETAIL.as_view(),
             name="api-other-detail"),
-    re_path(rf"{T}/others/(?P<resource>{NAME})/(?P<name>{NAME})/?$", OTHER_DETAIL.as_view(),
+    re_path(rf"{T}/others/(?P<resource>{NAME})/(?P<name>{NAME})/?$", OTHER_CLUSTER.as_view(),
             name="api-other-cluster-detail"),
     *kind_patterns(),
     re_path(r"^runs/(?P<run>[0-9]+)/?$", runs.RunDetailView.as_view(), name="api-run"),
