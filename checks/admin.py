@@ -13,9 +13,10 @@ from services.models import Topology
 from services.models.topology import CLUSTER_FIELDS
 from services.revisions import changes
 
-from . import kinds, runs
+from . import runs
 from .models import CheckRun, CheckRunBlock, CheckRunStep
 from .operations import ImportRefused, export_topology, import_manifests, settings_document, update_topology
+from .steps import step_error
 
 CLUSTER_COLUMNS = set(CLUSTER_FIELDS.values())
 
@@ -108,7 +109,7 @@ class CheckRunStepInline(admin.TabularInline):
 
     @admin.display(description="outcome")
     def outcome(self, step: CheckRunStep) -> str:
-        return kinds.step_error(step.value) or "ok"
+        return step_error(step.value) or "ok"
 
 
 class CheckRunBlockInline(admin.TabularInline):

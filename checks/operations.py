@@ -11,14 +11,14 @@ from typing import Any
 
 from django.db import transaction
 
-from kubenet_site.semantics.manifests import build_snapshot, export_yaml, load_documents
+from kubenet_site.semantics.manifests import export_yaml, load_documents
 from kubenet_site.semantics.types import Diagnostic
 from services.models import KubeObject, OtherObject, Team, Topology, topology_rows
 from services.revisions import changes
 
 from .bootstrap import new_cluster_manifests
 from .registry import identity, model_for
-from .snapshot import topology_manifests
+from .snapshot import build_manifests, topology_manifests, validation_diagnostics
 
 
 class ImportRefused(Exception):
@@ -149,9 +149,9 @@ def import_manifests(topology: Topology, source: str | bytes | list | dict, *, u
         for manifest in incoming:
             merged[identity(manifest)] = manifest  # an update keeps its place in creation order
         cluster = top.cluster_config()
-        result = build_snapshot(list(merged.values()), cluster)
+        result = build_manifests(list(merged.values()), cluster)
         # Refuse what the import brings: every error the topology did not already have.
-        known = {(e.object, e.field, e.message) for e in build_snapshot(list(existing.values()), cluster).errors}
+        known = {(e.object, e.field, e.message) for e in build_manifests(list(existing.values()), cluster).errors}
         errors = [e for e in result.errors if (e.object, e.field, e.message) not in known]
         if errors:
             raise ImportRefused(errors)
@@ -209,8 +209,6 @@ def put_object(topology: Topology, manifest: dict, *, row: KubeObject | None = N
     """Create (`row` None) or replace one object, validated by the engine as import and the
     forms are (services.models.objects.validation_diagnostics); ObjectRefused names the
     object and field; PreconditionFailed on a stale `If-Match`."""
-    from services.models.objects import validation_diagnostics
-
     label = row.object_name if row is not None else object_name(manifest)
     # If-Match is the object's ETag on a replace, the topology's on a create.
     with changes(topology, user, if_match=if_match, object_label=label if row is not None else None) as cs:

@@ -19,7 +19,8 @@ from services.models import Topology
 from services.queries import topologies_for
 
 from .. import runs
-from ..kinds import UnknownCheck, matrix_from_json, matrix_json
+from ..kinds import UnknownCheck
+from ..steps import matrix_from_json, matrix_json
 from ..models import CheckRun, KeptMatrix
 from ..snapshot import build
 from .base import ApiView, with_etag
@@ -146,7 +147,7 @@ def matrix_key(kind: str, port: Any, protocol: str) -> str:
 
 
 def compute(topology: Topology, kind: str, port: Any, protocol: str) -> dict[str, Any]:
-    """The matrix as a run's step computes it (kinds.plan): every protocol's Service ports."""
+    """The matrix as a run's step computes it (kinds.plan_routing, plan_ingress, plan_policy)."""
     snap = build(topology).snapshot
     if kind == "pods":
         m = matrix.pod_matrix(snap, port, protocol)
