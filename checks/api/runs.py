@@ -20,9 +20,9 @@ from services.queries import topologies_for
 
 from .. import runs
 from ..kinds import UnknownCheck
-from ..steps import matrix_from_json, matrix_json
 from ..models import CheckRun, KeptMatrix
 from ..snapshot import build
+from ..steps import matrix_from_json, matrix_json
 from .base import ApiView, with_etag
 from .errors import ApiError
 from .schema import documented, paginated
