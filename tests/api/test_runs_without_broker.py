@@ -17,7 +17,7 @@ def closed_port() -> int:
 
 
 def test_broker_down_is_503_and_no_run(api, topology, monkeypatch):
-    dead = Celery("dead")
+    dead = Celery("dead", set_as_current=False)  # else later tasks would go to the dead broker too
     dead.config_from_object("django.conf:settings", namespace="CELERY")
     dead.conf.broker_url = dead.conf.result_backend = f"redis://127.0.0.1:{closed_port()}/0"
     monkeypatch.setattr(runs, "enqueue", lambda name, *args, app=None: dispatch.enqueue(name, *args, app=dead))
