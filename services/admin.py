@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from .models import (
+    Change,
     EndpointSlice,
     Membership,
     Namespace,
@@ -113,3 +114,22 @@ class ServiceAdmin(KubeObjectAdmin):
             with changes(service.topology, request.user) as cs:
                 type(service).objects.filter(pk=service.pk).update(manifest=service.manifest)
                 cs.record(service.object_name, before, service.manifest)
+
+
+@admin.register(Change)
+class ChangeAdmin(admin.ModelAdmin):
+    """The change record, read-only: it is written by the writes themselves."""
+
+    list_display = ("object", "topology", "revision", "user", "time", "fields")
+    list_filter = ("topology", "user")
+    search_fields = ("object",)
+    list_select_related = ("topology", "user")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
