@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import time
 
@@ -32,7 +31,6 @@ def token(transactional_db) -> str:
     return Token.objects.create(user=user).key
 
 
-@pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")
 def test_walkthrough_with_only_curl_and_a_token(live_server, worker, token, tmp_path):
     out = tmp_path / "walk"
     env = {"PATH": os.environ["PATH"], "KUBENET_URL": live_server.url, "KUBENET_TOKEN": token,
