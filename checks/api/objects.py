@@ -172,35 +172,39 @@ class KindDetailView(ObjectsMixin, ApiView):
     api_kind: ApiKind
     parser_classes = PATCH_PARSERS + DOCUMENT_PARSERS[1:]
 
-    def row(self, topology: Topology, namespace: str, name: str, *, writing: bool) -> KubeObject:
+    def find(self, topology: Topology, namespace: str, name: str) -> tuple[KubeObject | None, Any]:
+        """(the stored row, None), or (None, the generated pod): a pod the engine derived from a
+        workload is read-only; anything else absent is 404."""
         kind = self.api_kind
         row = kind.rows(topology).filter(namespace=namespace if kind.namespaced else "", name=name).first()
         if row is not None:
-            return row
+            return row, None
         if kind.kind == "Pod":
             pod = next((p for p in build(topology).snapshot.pods if (p.namespace, p.name) == (namespace, name)), None)
-            if pod is not None and writing:
-                owner = next((o for o in pod.owner_references if o.controller), None)
-                by = f" by {owner.kind}/{namespace}/{owner.name}" if owner else ""
-                raise ApiError(409, f"Pod/{namespace}/{name} is generated{by}: change that workload", None)
             if pod is not None:
-                self.generated_pod = pod
-                return None  # type: ignore[return-value]
+                return None, pod
         where = f"{namespace}/{name}" if kind.namespaced else name
         raise ApiError(404, f"{kind.kind} {where} not found in topology {topology.pk}", None)
 
+    def row(self, topology: Topology, namespace: str, name: str) -> KubeObject:
+        """The stored row to write; 409 naming the workload for a generated pod."""
+        row, pod = self.find(topology, namespace, name)
+        if row is None:
+            raise ApiError(409, f"Pod/{namespace}/{name} is generated from {workload_of(topology, pod)}: "
+                                "change that workload", None)
+        return row
+
     def get(self, request, pk, name, namespace=""):
         topology = self.topology(pk)
-        row = self.row(topology, namespace, name, writing=False)
+        row, pod = self.find(topology, namespace, name)
         if row is None:
-            pod = self.generated_pod
-            return with_etag(Response(KubeObjectSerializer.of_generated(f"Pod/{pod.key}", dict(pod.raw),
-                                                                        topology.revision)), topology.revision)
+            body = KubeObjectSerializer.of_generated(f"Pod/{pod.key}", dict(pod.raw), topology.revision)
+            return with_etag(Response(body), topology.revision)
         return self.answer(topology, row)
 
     def put(self, request, pk, name, namespace=""):
         topology = self.topology(pk, "write")
-        row = self.row(topology, namespace, name, writing=True)
+        row = self.row(topology, namespace, name)
         manifest = read_manifest(request)
         kind = self.api_kind
         self.check_identity(manifest, kind=kind.kind, api_version=kind.api_version, name=name,
@@ -209,7 +213,7 @@ class KindDetailView(ObjectsMixin, ApiView):
 
     def patch(self, request, pk, name, namespace=""):
         topology = self.topology(pk, "write")
-        row = self.row(topology, namespace, name, writing=True)
+        row = self.row(topology, namespace, name)
         patch = json_body(request.data if isinstance(request.data, str) else json.dumps(request.data))
         if not isinstance(patch, dict):
             raise ApiError(400, "a JSON merge patch of the manifest must be a JSON object", None)
@@ -222,9 +226,24 @@ class KindDetailView(ObjectsMixin, ApiView):
 
     def delete(self, request, pk, name, namespace=""):
         topology = self.topology(pk, "write")
-        row = self.row(topology, namespace, name, writing=True)
+        row = self.row(topology, namespace, name)
         delete_object(topology, row, user=request.user, if_match=self.if_match())
         return Response(status=204)
+
+
+def workload_of(topology: Topology, pod: Any) -> str:
+    """The workload a generated pod comes from: its controller, or the Deployment that owns
+    that controller (a Deployment's pods are owned by its ReplicaSet `<name>-<hash>`)."""
+    owner = next((o for o in pod.owner_references if o.controller), None)
+    if owner is None:
+        return "a workload"
+    if owner.kind == "ReplicaSet":
+        deployment = owner.name.rpartition("-")[0]
+        kept = OtherObject.objects.filter(topology=topology, kind_name="Deployment", namespace=pod.namespace,
+                                          name=deployment)
+        if deployment and kept.exists():
+            return f"Deployment/{pod.namespace}/{deployment}"
+    return f"{owner.kind}/{pod.namespace}/{owner.name}"
 
 
 def object_path(topology: Topology, resource: str, row: KubeObject) -> str:
