@@ -58,10 +58,13 @@ class ImportSummary:
         return out
 
     def as_dict(self) -> dict[str, Any]:
-        """The REST API's import answer (interfaces.md)."""
+        """The REST API's import answer (interfaces.md): lists of `Kind/ns/name` (warnings: the
+        objects warned about, once each), and `warningDetails` (added): each warning in full."""
         return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
                 "keptVerbatim": self.kept, "generated": self.generated,
-                "warnings": [{"object": w.object, "field": w.field, "message": w.message} for w in self.warnings],
+                "warnings": list(dict.fromkeys(w.object for w in self.warnings)),
+                "warningDetails": [{"object": w.object, "field": w.field or None, "message": w.message}
+                                   for w in self.warnings],
                 "revision": self.revision}
 
 

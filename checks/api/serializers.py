@@ -105,7 +105,8 @@ class ImportSummarySerializer(serializers.Serializer):
     unchanged = serializers.ListField(child=serializers.CharField())
     keptVerbatim = serializers.ListField(child=serializers.CharField())  # noqa: N815
     generated = serializers.ListField(child=serializers.CharField())
-    warnings = DiagnosticSerializer(many=True)
+    warnings = serializers.ListField(child=serializers.CharField(), help_text="The objects warned about.")
+    warningDetails = DiagnosticSerializer(many=True, help_text="Each warning: object, field, message.")  # noqa: N815
     revision = serializers.IntegerField()
 
 

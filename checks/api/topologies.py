@@ -196,7 +196,7 @@ class ImportView(ApiView):
                                    value="apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n"),
                     OpenApiExample("summary", response_only=True, value={
                         "created": ["Namespace/shop"], "updated": [], "unchanged": [], "keptVerbatim": [],
-                        "generated": [], "warnings": [], "revision": 4})],
+                        "generated": [], "warnings": [], "warningDetails": [], "revision": 4})],
                 parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER,
                                              description='"<revision>" or *')])
     def post(self, request, pk):
