@@ -7,7 +7,7 @@ from typing import Any
 from django.urls import reverse
 from rest_framework import serializers
 
-from services.models import Topology, topology_rows
+from services.models import OtherObject, Topology
 
 from ..models import CheckRun
 from ..registry import API_KINDS
@@ -23,7 +23,7 @@ def run_url(request, run: CheckRun) -> str:
 
 def counts(topology: Topology) -> dict[str, int]:
     out = {resource: kind.rows(topology).count() for resource, kind in API_KINDS.items()}
-    out["others"] = sum(1 for r in topology_rows(topology) if type(r).__name__ == "OtherObject")
+    out["others"] = OtherObject.objects.filter(topology=topology).count()
     return out
 
 
