@@ -89,10 +89,10 @@ class TopologyListView(ApiView):
                         "cluster": {"serviceCIDR": "10.96.0.0/12"}, "bootstrap": True}),
                     OpenApiExample("created", response_only=True, status_codes=["201"], value=TOPOLOGY_EXAMPLE)])
     def post(self, request):
-        data = TopologyCreateSerializer(data=request.data if isinstance(request.data, dict) else {})
         if not isinstance(request.data, dict):
             raise ApiError(400, "the body must be a JSON object {name, team, description, cluster, bootstrap}",
                            None)
+        data = TopologyCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         require_storable(dict(values))
