@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from ingress.models import Ingress, IngressClass
-from kubenet_site.semantics.manifests import CLUSTER_SCOPED, resource_name
+from kubenet_site.semantics.kube_kinds import CLUSTER_SCOPED, resource_name
 from services.models import (
     EndpointSlice,
     KubeObject,
@@ -90,5 +90,10 @@ API_KINDS: dict[str, ApiKind] = {k.resource: k for k in (
 
 def resource_of(row: OtherObject) -> str:
     """A kept object's resource as kubectl qualifies it (`configmaps`, `deployments.apps`,
-    `certificates.cert-manager.io`): semantics.manifests.resource_name."""
+    `certificates.cert-manager.io`): semantics.kube_kinds.resource_name."""
     return resource_name(row.kind_name, row.api_version)
+
+
+def manifest_resource(manifest: dict) -> str:
+    """resource_of for a manifest not yet stored."""
+    return resource_name(str(manifest.get("kind", "")), str(manifest.get("apiVersion", "")))

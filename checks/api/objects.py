@@ -23,7 +23,7 @@ from services.models import KubeObject, OtherObject, Topology
 from services.revisions import object_revisions
 
 from ..operations import ObjectRefused, delete_object, put_object
-from ..registry import ApiKind, identity, model_for, resource_of
+from ..registry import ApiKind, identity, manifest_resource, model_for, resource_of
 from ..snapshot import build
 from .base import ApiView, with_etag
 from .errors import ApiError, refused
@@ -289,9 +289,7 @@ class OtherListView(ObjectsMixin, ApiView):
         self.check_identity(manifest, kind=None, api_version=None)
         if model_for(manifest) is not OtherObject:
             raise ApiError(400, f"kind: {manifest.get('kind')} is modelled: use its own address", "kind")
-        from kubenet_site.semantics.manifests import resource_name
-
-        got = resource_name(str(manifest.get("kind", "")), str(manifest.get("apiVersion", "")))
+        got = manifest_resource(manifest)
         if resource is not None and got != resource:
             raise ApiError(400, f"kind: a {manifest.get('kind')} ({got}) does not belong under {resource}", "kind")
         label = label_of(manifest)
