@@ -10,15 +10,12 @@ from django.urls import path
 
 from kubenet_site.semantics.manifests import ManifestError
 from services.models import Topology
-from services.models.topology import CLUSTER_FIELDS
 from services.revisions import changes
 
 from . import runs
 from .models import CheckRun, CheckRunBlock, CheckRunStep
-from .operations import ImportRefused, export_topology, import_manifests, settings_document, update_topology
+from .operations import ImportRefused, export_topology, import_manifests, save_topology, settings_document
 from .steps import step_error
-
-CLUSTER_COLUMNS = set(CLUSTER_FIELDS.values())
 
 
 class ImportForm(forms.Form):
@@ -59,10 +56,7 @@ class TopologyAdmin(admin.ModelAdmin):
             with changes(obj, request.user) as cs:
                 cs.record(f"Topology/{obj.name}", None, settings_document(obj))
             return
-        values = {f: getattr(obj, f) for f in form.changed_data if f not in CLUSTER_COLUMNS}
-        cluster = {key: getattr(obj, column) for key, column in CLUSTER_FIELDS.items() if column in form.changed_data}
-        update_topology(Topology.objects.get(pk=obj.pk), user=request.user, cluster=cluster or None, **values)
-        obj.refresh_from_db()
+        save_topology(obj, user=request.user)
 
     def get_urls(self):
         own = [

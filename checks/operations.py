@@ -1,4 +1,5 @@
-"""Write side: create topologies, import manifests atomically, write one object, export.
+"""Write side: create, re-configure and rename topologies, import manifests atomically, export
+(one object's writes: services.operations).
 
 Every write here goes through `services.revisions.changes`: the topology's revision moves
 once per write and each object changed gets its Change record, in the same transaction.
@@ -18,7 +19,7 @@ from services.revisions import changes
 
 from .bootstrap import new_cluster_manifests
 from .registry import identity, model_for
-from .snapshot import build_manifests, topology_manifests, validation_diagnostics
+from .snapshot import build_manifests, topology_manifests
 
 
 class ImportRefused(Exception):
@@ -28,10 +29,6 @@ class ImportRefused(Exception):
         self.errors = errors
         lines = [f"{e.object}: {e.field}: {e.message}" if e.field else f"{e.object}: {e.message}" for e in errors]
         super().__init__("import refused, nothing was saved:\n  " + "\n  ".join(lines))
-
-
-class ObjectRefused(ImportRefused):
-    """One object write the API server would refuse (object and field path in each error)."""
 
 
 @dataclass
@@ -98,21 +95,25 @@ def update_topology(topology: Topology, *, user: Any = None, if_match: str | Non
                     **values: Any) -> Topology:
     """Rename, describe or re-configure a topology (`name`, `description`, `cluster`: a
     cluster block merged over the current one). ValidationError names the field."""
+    cluster = values.pop("cluster", None)
+    for key, value in values.items():
+        setattr(topology, key, value)
+    if cluster is not None:
+        for column, value in Topology.cluster_columns(cluster).items():
+            setattr(topology, column, value)
+    topology.full_clean()
+    return save_topology(topology, user=user, if_match=if_match)
+
+
+def save_topology(topology: Topology, *, user: Any = None, if_match: str | None = None) -> Topology:
+    """Store a topology whose fields were set (the API, a settings form, the admin) as one
+    recorded change: before and after are its name, description and cluster block."""
     with changes(topology, user, if_match=if_match) as cs:
-        top = cs.topology
-        before = settings_document(top)
-        cluster = values.pop("cluster", None)
-        for key, value in values.items():
-            setattr(top, key, value)
-        if cluster is not None:
-            for column, value in Topology.cluster_columns(cluster).items():
-                setattr(top, column, value)
-        top.full_clean()
+        before = settings_document(cs.topology)  # the locked row, as stored
         columns = [f.name for f in Topology._meta.concrete_fields if f.name not in ("id", "revision", "created")]
-        super(Topology, top).save(update_fields=columns)  # the revision moves in `changes`, once
-        cs.record(f"Topology/{top.name}", before, settings_document(top))
-    top.revision = topology.revision
-    return top
+        topology.save(update_fields=columns)  # (its rename bookkeeping; the revision moves in `changes`)
+        cs.record(f"Topology/{topology.name}", before, settings_document(topology))
+    return topology
 
 
 def describes_whole_cluster(manifests: list[dict]) -> bool:
@@ -205,38 +206,6 @@ def new_row(topology: Topology, manifest: dict, position: int) -> KubeObject:
     elif model.__name__ == "EndpointSlice":
         row.kind_name = str(manifest.get("kind", "EndpointSlice"))
     return row
-
-
-def put_object(topology: Topology, manifest: dict, *, row: KubeObject | None = None, user: Any = None,
-               if_match: str | None = None) -> KubeObject:
-    """Create (`row` None) or replace one object, validated by the engine as import and the
-    forms are (services.models.objects.validation_diagnostics); ObjectRefused names the
-    object and field; PreconditionFailed on a stale `If-Match`."""
-    label = row.object_name if row is not None else object_name(manifest)
-    # If-Match is the object's ETag on a replace, the topology's on a create.
-    with changes(topology, user, if_match=if_match, object_label=label if row is not None else None) as cs:
-        top = cs.topology
-        if row is None:
-            position = max((r.position for r in topology_rows(top)), default=0) + 1
-            row = new_row(top, manifest, position)
-            before = None
-        else:
-            before = row.manifest
-        row.topology = top
-        errors = validation_diagnostics(row, manifest)
-        if errors:
-            raise ObjectRefused(errors)
-        row.manifest = manifest
-        row.fill_columns()
-        row.save()
-        cs.record(label, before, manifest)
-    return row
-
-
-def delete_object(topology: Topology, row: KubeObject, *, user: Any = None, if_match: str | None = None) -> None:
-    with changes(topology, user, if_match=if_match, object_label=row.object_name) as cs:
-        cs.record(row.object_name, row.manifest, None)
-        row.delete()
 
 
 def export_topology(topology: Topology) -> str:

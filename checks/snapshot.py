@@ -38,11 +38,6 @@ def run_snapshot(run: Any) -> Snapshot:
 def validation_errors(row: KubeObject, manifest: dict) -> list[str]:
     """What the API server would say of `manifest` in place of `row` in its topology: the
     engine's validator, the one validation path for forms, API and import alike."""
-    return [f"{e.field}: {e.message}" if e.field else e.message for e in validation_diagnostics(row, manifest)]
-
-
-def validation_diagnostics(row: KubeObject, manifest: dict) -> list[Diagnostic]:
-    """validation_errors as the engine's diagnostics (object and field path each): the API's."""
     manifests = []
     placed = False
     for other in topology_rows(row.topology):
@@ -59,4 +54,17 @@ def validation_diagnostics(row: KubeObject, manifest: dict) -> list[Diagnostic]:
     name = meta.get("name", "")
     ns = meta.get("namespace") or (row.DEFAULT_NAMESPACE if row.NAMESPACED else "")
     me = f"{kind}/{ns}/{name}" if ns else f"{kind}/{name}"
-    return [e for e in result.errors if e.object == me]
+    return [f"{e.field}: {e.message}" if e.field else e.message for e in result.errors if e.object == me]
+
+
+def refusals(topology: Topology, manifest: dict, row: KubeObject | None = None) -> list[Diagnostic]:
+    """What saving `manifest` in place of `row` (None: a new object) would bring that the API
+    server refuses: every error the topology did not already have, as import judges."""
+    rows = topology_rows(topology)
+    cluster = topology.cluster_config()
+    before = [r.manifest for r in rows]
+    after = [manifest if row is not None and r.pk == row.pk and type(r) is type(row) else r.manifest for r in rows]
+    if row is None:
+        after.append(manifest)
+    known = {(e.object, e.field, e.message) for e in build_snapshot(before, cluster).errors}
+    return [e for e in build_snapshot(after, cluster).errors if (e.object, e.field, e.message) not in known]

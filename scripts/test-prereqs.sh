@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# What `make test` needs before pytest: Chromium (the browser tests), curl (the API walkthrough),
-# PostgreSQL and Redis (the test settings' DATABASE_URL and CELERY_BROKER_URL). Missing pieces are installed or started
+# What `make test` needs before pytest: Chromium (the browser tests), PostgreSQL and Redis (the
+# test settings' DATABASE_URL and CELERY_BROKER_URL). Missing pieces are installed or started
 # when possible (root with apt-get, a local server), as .ci/run does; otherwise this stops
 # with ONE line saying what to do, and exits 1, so pytest never reports an error per test.
 set -uo pipefail
@@ -31,15 +31,6 @@ if [ -z "$(chromium_path)" ]; then
     apt_install chromium || stop "installing chromium failed: run \`apt-get install chromium\` as root"
   fi
   [ -n "$(chromium_path)" ] || stop "Chromium is missing for the browser tests: install Debian's chromium (\`apt-get install chromium\`) or set CHROMIUM_PATH to a Chromium binary"
-fi
-
-# --- curl (the REST API walkthrough, docs/api-walkthrough.sh, runs as a test) -----------------
-if ! command -v curl >/dev/null 2>&1; then
-  if can_apt; then
-    echo "make test: installing curl for the API walkthrough test" >&2
-    apt_install curl || stop "installing curl failed: run \`apt-get install curl\` as root"
-  fi
-  command -v curl >/dev/null 2>&1 || stop "curl is missing for the API walkthrough test: install it (\`apt-get install curl\`)"
 fi
 
 # --- PostgreSQL -------------------------------------------------------------------------------

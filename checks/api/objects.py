@@ -2,8 +2,8 @@
 kubectl's qualified resource name (interfaces.md, "REST API").
 
 Bodies are the Kubernetes manifests themselves (JSON or YAML); PATCH takes a JSON merge patch
-(RFC 7386). Every write goes through checks.operations (put_object, delete_object): the
-engine validates it exactly as import and the forms do, and it lands in the change record.
+(RFC 7386). Every write goes through services.operations (save_object, delete_object), as the
+pages' do: the engine validates it exactly as import does, and it lands in the change record.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from rest_framework.response import Response
 from kubenet_site.semantics.manifests import CLUSTER_SCOPED, ManifestError, load_documents
 from services.api.serializers import KubeObjectSerializer
 from services.models import KubeObject, OtherObject, Topology
+from services.operations import ObjectRefused, delete_object, save_object
 from services.revisions import object_revisions
 
-from ..operations import ObjectRefused, delete_object, put_object
 from ..registry import ApiKind, identity, manifest_resource, model_for, resource_of
 from ..snapshot import build
 from .base import ApiView, with_etag
@@ -98,9 +98,10 @@ class ObjectsMixin:
         if namespace is not None and (meta.get("namespace") or namespace) != namespace:
             raise ApiError(400, f"metadata.namespace: must be {namespace!r}, as the address says", "metadata.namespace")
 
-    def write(self, topology: Topology, manifest: dict[str, Any], row: KubeObject | None) -> KubeObject:
+    def write(self, topology: Topology, model: type[KubeObject], manifest: dict[str, Any],
+              row: KubeObject | None) -> KubeObject:
         try:
-            return put_object(topology, manifest, row=row, user=self.request.user, if_match=self.if_match())
+            return save_object(topology, model, manifest, row, user=self.request.user, if_match=self.if_match())
         except ObjectRefused as exc:
             raise refused(exc.errors) from exc
 
@@ -164,7 +165,7 @@ class KindListView(ObjectsMixin, ApiView):
         ns = (meta.get("namespace") or "default") if kind.namespaced else ""
         if kind.rows(topology).filter(namespace=ns, name=meta["name"]).exists():
             raise ApiError(409, f"{label_of(manifest)} already exists: PUT replaces it", "metadata.name")
-        row = self.write(topology, manifest, None)
+        row = self.write(topology, kind.model, manifest, None)
         return self.answer(topology, row, 201, object_path(topology, kind.resource, row))
 
 
@@ -209,7 +210,7 @@ class KindDetailView(ObjectsMixin, ApiView):
         kind = self.api_kind
         self.check_identity(manifest, kind=kind.kind, api_version=kind.api_version, name=name,
                             namespace=namespace if kind.namespaced else None)
-        return self.answer(topology, self.write(topology, manifest, row))
+        return self.answer(topology, self.write(topology, type(row), manifest, row))
 
     def patch(self, request, pk, name, namespace=""):
         topology = self.topology(pk, "write")
@@ -222,12 +223,12 @@ class KindDetailView(ObjectsMixin, ApiView):
         kind = self.api_kind
         self.check_identity(manifest, kind=kind.kind, api_version=kind.api_version, name=name,
                             namespace=namespace if kind.namespaced else None)
-        return self.answer(topology, self.write(topology, manifest, row))
+        return self.answer(topology, self.write(topology, type(row), manifest, row))
 
     def delete(self, request, pk, name, namespace=""):
         topology = self.topology(pk, "write")
         row = self.row(topology, namespace, name)
-        delete_object(topology, row, user=request.user, if_match=self.if_match())
+        delete_object(row, user=request.user, if_match=self.if_match())
         return Response(status=204)
 
 
@@ -295,7 +296,7 @@ class OtherListView(ObjectsMixin, ApiView):
         label = label_of(manifest)
         if any(r.object_name == label for r in kept_rows(topology, got)):
             raise ApiError(409, f"{label} already exists: PUT replaces it", "metadata.name")
-        row = self.write(topology, manifest, None)
+        row = self.write(topology, OtherObject, manifest, None)
         return self.answer(topology, row, 201, object_path(topology, f"others/{got}", row))
 
 
@@ -318,7 +319,7 @@ class OtherDetailView(ObjectsMixin, ApiView):
         if ns != row.namespace and row.kind_name not in CLUSTER_SCOPED:
             raise ApiError(400, f"metadata.namespace: must be {row.namespace!r}, as the address says",
                            "metadata.namespace")
-        return self.answer(topology, self.write(topology, manifest, row))
+        return self.answer(topology, self.write(topology, type(row), manifest, row))
 
     def put(self, request, pk, resource, name, namespace=""):
         topology = self.topology(pk, "write")
@@ -337,7 +338,7 @@ class OtherDetailView(ObjectsMixin, ApiView):
     def delete(self, request, pk, resource, name, namespace=""):
         topology = self.topology(pk, "write")
         row = self.row(topology, resource, namespace, name)
-        delete_object(topology, row, user=request.user, if_match=self.if_match())
+        delete_object(row, user=request.user, if_match=self.if_match())
         return Response(status=204)
 
 

@@ -13,9 +13,10 @@ from .objects import (
     topology_rows,
 )
 from .teams import Membership, Team
-from .topology import Topology
+from .topology import FormerName, Topology
 
 __all__ = [
-    "Change", "EndpointSlice", "KubeObject", "Membership", "Namespace", "NetworkPolicy", "Node", "OtherObject",
+    "Change", "EndpointSlice", "FormerName", "KubeObject", "Membership", "Namespace", "NetworkPolicy", "Node",
+    "OtherObject",
     "Pod", "Service", "ServicePort", "Team", "Topology", "row_models", "topology_rows",
 ]

@@ -10,8 +10,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import connection
 
-from checks.operations import create_topology, put_object
+from checks.operations import create_topology
 from services.models import Change, Namespace, Team, Topology
+from services.operations import save_object
 from services.revisions import PreconditionFailed
 
 WRITERS = 8
@@ -50,7 +51,7 @@ def test_every_write_gets_its_own_revision(shared):
 
     def create(i: int):
         manifest = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": f"ns-{i}"}}
-        return put_object(Topology.objects.get(pk=topology.pk), manifest, user=user)
+        return save_object(Topology.objects.get(pk=topology.pk), Namespace, manifest, user=user)
 
     results = run_threads(create, WRITERS)
     assert not [r for r in results if isinstance(r, Exception)], results
@@ -62,13 +63,14 @@ def test_every_write_gets_its_own_revision(shared):
 
 def test_if_match_lets_one_writer_win(shared):
     topology, user = shared
-    row = put_object(topology, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "one"}}, user=user)
+    row = save_object(topology, Namespace, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "one"}},
+                      user=user)
     etag = f'"{Topology.objects.get(pk=topology.pk).revision}"'
 
     def patch(i: int):
         manifest = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "one", "labels": {"by": str(i)}}}
-        return put_object(Topology.objects.get(pk=topology.pk), manifest, row=Namespace.objects.get(pk=row.pk),
-                          user=user, if_match=etag)
+        return save_object(Topology.objects.get(pk=topology.pk), Namespace, manifest, Namespace.objects.get(pk=row.pk),
+                           user=user, if_match=etag)
 
     results = run_threads(patch, WRITERS)
     winners = [r for r in results if not isinstance(r, Exception)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import time
 
@@ -32,6 +33,7 @@ def token(transactional_db) -> str:
 
 
 def test_walkthrough_with_only_curl_and_a_token(live_server, worker, token, tmp_path):
+    assert shutil.which("curl"), "the walkthrough needs curl: apt-get install curl"
     out = tmp_path / "walk"
     env = {"PATH": os.environ["PATH"], "KUBENET_URL": live_server.url, "KUBENET_TOKEN": token,
            "KUBENET_TEAM": "default", "OUT": str(out)}
