@@ -21,6 +21,7 @@ from services.queries import topologies_for
 from .. import runs
 from ..kinds import UnknownCheck
 from ..models import CheckRun, KeptMatrix
+from ..run_diff import diff_runs
 from ..snapshot import build
 from ..steps import matrix_from_json, matrix_json
 from .base import ApiView, with_etag
@@ -123,6 +124,19 @@ class RunCancelView(RunView):
         runs.cancel(found.pk, by=request.user.get_username())
         found.refresh_from_db()
         return Response(run_body(request, found), status=202)
+
+
+class RunDiffView(RunView):
+    @documented("What changed from run a to run b: matrix cells, endpoints, DNS answers, routes, findings, "
+                "assertions (the `kubenet diff` JSON)", responses={200: OpenApiTypes.OBJECT}, examples=[
+                    OpenApiExample("one cell", response_only=True, value={
+                        "cells": [{"type": "clusterip", "port": 80, "protocol": "TCP", "row": "shop/frontend",
+                                   "column": "shop/web:80/TCP", "member": None, "before": "reachable",
+                                   "after": "blocked", "beforeTrace": [], "afterTrace": []}],
+                        "endpoints": [], "dns": [], "routes": [], "findings": {"added": [], "removed": []},
+                        "assertions": {"broken": [], "fixed": []}})])
+    def get(self, request, run, other):
+        return Response(diff_runs(self.run(run), self.run(other)))
 
 
 def positive(params, name: str, default: int) -> int:

@@ -72,11 +72,11 @@ def paginated(serializer: type[serializers.Serializer]) -> Any:
 
 
 def integer_ids(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
-    """Postprocessing hook: the `id` and `run` path parameters are positive integers (the
+    """Postprocessing hook: the `id`, `run` and `other` path parameters are positive integers (the
     addresses' regexes say so; drf-spectacular cannot read that from a regex)."""
     for item in (result.get("paths") or {}).values():
         for operation in item.values():
             for param in operation.get("parameters", []) if isinstance(operation, dict) else []:
-                if param.get("in") == "path" and param.get("name") in ("id", "run"):
+                if param.get("in") == "path" and param.get("name") in ("id", "run", "other"):
                     param["schema"] = {"type": "integer", "minimum": 1}
     return result

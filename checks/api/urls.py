@@ -72,6 +72,7 @@ urlpatterns = [
     re_path(r"^runs/(?P<run>[0-9]+)/?$", runs.RunDetailView.as_view(), name="api-run"),
     re_path(r"^runs/(?P<run>[0-9]+)/results/?$", runs.RunResultsView.as_view(), name="api-run-results"),
     re_path(r"^runs/(?P<run>[0-9]+)/cancel/?$", runs.RunCancelView.as_view(), name="api-run-cancel"),
+    re_path(r"^runs/(?P<run>[0-9]+)/diff/(?P<other>[0-9]+)/?$", runs.RunDiffView.as_view(), name="api-run-diff"),
     re_path(r"^[\s\S]*$", NotFoundView.as_view(), name="api-not-found"),
 ]
 __all__ = ["urlpatterns", "ApiError"]

@@ -25,6 +25,7 @@ from schemathesis.specs.openapi.checks import negative_data_rejection, positive_
 
 from checks.models import CheckRun
 from checks.operations import create_topology, import_manifests
+from checks.snapshot import topology_manifests
 from services.models import Membership, Team
 
 EXAMPLES = int(os.environ.get("KUBENET_SCHEMATHESIS_EXAMPLES", "8"))  # per operation; CI may raise it
@@ -50,7 +51,8 @@ def seeded(transactional_db) -> dict:
     import_manifests(topology, SEED, user=user)
     topology.refresh_from_db()
     run = CheckRun.objects.create(topology=topology, revision=topology.revision, checks=["endpoints"],
-                                  status=CheckRun.Status.SUCCEEDED)
+                                  status=CheckRun.Status.SUCCEEDED,
+                                  input={"cluster": topology.cluster_document(), "manifests": topology_manifests(topology)})
     return {"token": Token.objects.create(user=user).key, "id": topology.pk, "run": run.pk}
 
 
@@ -68,10 +70,10 @@ def aim(case, seeded: dict) -> None:
     """Half the generated ids point at the seeded topology and run, so operations reach real
     objects (the other half exercise the 404s)."""
     params = case.path_parameters or {}
-    for name in ("id", "run"):
+    for name, seed in (("id", "id"), ("run", "run"), ("other", "run")):
         value = params.get(name)
         if isinstance(value, int) and not isinstance(value, bool) and value > 0 and value % 2 == 0:
-            params[name] = seeded[name]
+            params[name] = seeded[seed]
     if "resource" in params and len(str(params["resource"])) % 2 == 0:
         params["resource"] = "configmaps"
 
