@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('checks', '0002_checkrunstep'),
-        ('services', '0002_formername'),
+        ('services', '0003_change'),
     ]
 
     operations = [
