@@ -24,6 +24,7 @@ from . import conversion
 from .allocation import AllocationError, Allocators
 from .decoding import type_errors
 from .defaults import with_defaults
+from .expansion import expand_workloads
 from .fielderrors import FieldError, invalid, is_dns1123_subdomain, parse_cidr, parse_ip
 from .types import (
     ClusterConfig,
@@ -313,6 +314,15 @@ def parse_cluster(data: Mapping[str, Any] | None) -> ClusterConfig:
                 raise ManifestError("must be a string or null", f"{w}.namespace")
             maps.append(IngressControllerMapping(m["controller"], ns, dict(labels)))
         kw["controller_mappings"] = tuple(maps)
+    if data.get("nodes") is not None:  # workloads: the cluster's own nodes (expansion.py)
+        n = data["nodes"]
+        if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= 200:
+            raise ManifestError("must be a whole number from 1 to 200", "cluster.nodes")
+        kw["nodes"] = n
+    if data.get("generatedPodsReady") is not None:
+        if not isinstance(data["generatedPodsReady"], bool):
+            raise ManifestError("must be true or false", "cluster.generatedPodsReady")
+        kw["generated_pods_ready"] = data["generatedPodsReady"]
     return ClusterConfig(**kw)
 
 
@@ -356,6 +366,9 @@ class BuildResult:
     warnings: list[Diagnostic] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
     objects: list[dict[str, Any]] = field(default_factory=list)  # accepted raw manifests, in order
+    # What the workloads' controllers made (expansion.py): derived, never stored or exported.
+    generated: list[dict[str, Any]] = field(default_factory=list)
+    generated_by: dict[str, str] = field(default_factory=dict)  # "Kind/ns/name" -> its workload
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -441,11 +454,14 @@ class _Builder:
             ok = self._create(index, raw)
             if not ok:
                 self.refused += 1
+        made = expand_workloads(self.out, self.cluster, self.now + timedelta(seconds=self.synthetic))
+        self.warnings += made.findings
         snap = Snapshot(cluster=self.cluster, **{k: tuple(v) for k, v in self.out.items()})
         object.__setattr__(snap, "_document_order", tuple(self.accepted))
         summary = {"counts": dict(sorted(self.counts.items())), "refused": self.refused,
                    "unmodeled_kinds": sorted(self.unmodeled)}
-        return BuildResult(snap, self.errors, self.warnings, summary, list(self.accepted))
+        return BuildResult(snap, self.errors, self.warnings, summary, list(self.accepted), made.manifests,
+                           made.generated_by)
 
     def _create(self, index: int, raw: Any) -> bool:
         doc = f"document {index + 1}"

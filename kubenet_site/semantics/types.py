@@ -63,6 +63,10 @@ class ClusterConfig:
     # IngressClass spec.controller values with a running controller; None = every class has one.
     ingress_controllers: tuple[str, ...] | None = None
     controller_mappings: tuple[IngressControllerMapping, ...] = DEFAULT_CONTROLLER_MAPPINGS
+    # Workloads (interfaces.md): the cluster's own nodes when no worker Node exists, and
+    # whether generated pods are Ready.
+    nodes: int = 3
+    generated_pods_ready: bool = True
 
 
 @dataclass(frozen=True)
