@@ -2,7 +2,8 @@
 assertion, as text, JSON or JUnit; exit 1 when one reaches the `--fail-on` threshold.
 
 PATH mode never touches the database: files are read, assertion documents (docs/assertions.md)
-are set apart, the rest is built into a cluster by the engine (build_snapshot's refusals are
+are set apart, namespaces objects name but no manifest declares are created first (an info
+finding `namespace-created` each), the rest is built into a cluster by the engine (build_snapshot's refusals are
 errors; diagnostics.diagnose, Ingress conflicts included, adds warnings and infos) and the assertions
 are answered by query.run over the same manifests. --topology reads the stored topology through
 services.queries.get_topology; assertion objects kept in it (an unmodelled kind) are evaluated
@@ -30,6 +31,7 @@ from kubenet_site.semantics.manifests import (
     parse_cluster,
     parse_yaml_documents,
 )
+from kubenet_site.semantics.missing_namespaces import created_finding, missing_namespaces, namespace_manifest
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 ASSERTION_API = "kubenet.io/v1alpha1"
@@ -229,7 +231,27 @@ def load_paths(paths: Iterable[str]) -> Loaded:
         except OSError as exc:
             raise CheckUsageError(f"{f}: {exc.strerror}") from exc
         add_text(loaded, text, str(f))
-    return loaded
+    return create_namespaces(loaded)
+
+
+def create_namespaces(loaded: Loaded) -> Loaded:
+    """The PATH doors create the namespaces objects name but no manifest declares
+    (interfaces.md "Missing namespaces"), first, each with an info finding."""
+    missing = missing_namespaces(loaded.objects)
+    if not missing:
+        return loaded
+    first_source = {}
+    for obj, source in zip(loaded.objects, loaded.sources, strict=True):
+        ns = (obj.get("metadata") or {}).get("namespace") if isinstance(obj.get("metadata"), dict) else None
+        first_source.setdefault(ns, source)
+    out = Loaded(assertions=loaded.assertions, findings=list(loaded.findings))
+    for ns, users in missing.items():
+        out.add(namespace_manifest(ns), first_source.get(ns, ""))
+        d = created_finding(ns, users)
+        out.findings.append(Finding(d.code, d.severity, d.object, d.field, d.message, first_source.get(ns, "")))
+    for obj, source in zip(loaded.objects, loaded.sources, strict=True):
+        out.add(obj, source)
+    return out
 
 
 def load_objects(objects: Iterable[dict[str, Any]], source: str) -> Loaded:
@@ -487,6 +509,7 @@ def cmd_check(stdout: IO, stderr: IO, *, paths: list[str] | None = None, topolog
     elif paths == ["-"]:
         loaded, cluster = Loaded(), None
         add_text(loaded, sys.stdin.read(), "<stdin>")
+        loaded = create_namespaces(loaded)
     else:
         loaded, cluster = load_paths(paths), None
     report = check(loaded, cluster, fail_on)
