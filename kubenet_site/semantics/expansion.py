@@ -78,7 +78,6 @@ class Expansion:
     pods: list[Pod] = field(default_factory=list)
     nodes: list[Node] = field(default_factory=list)  # own nodes added
     others: list[OtherObject] = field(default_factory=list)  # generated ReplicaSets
-    node_cidrs: dict[str, tuple[str, ...]] = field(default_factory=dict)  # carved for existing nodes
     manifests: list[dict[str, Any]] = field(default_factory=list)
     generated_by: dict[str, str] = field(default_factory=dict)  # "Kind/ns/name" -> its workload (or "")
     findings: list[Diagnostic] = field(default_factory=list)
@@ -204,8 +203,8 @@ class _Expander:
         active = [rs for rs in deployment_replica_sets(d, self.workloads) if replicas(rs) > 0]
         if active:
             return [_Unit(d, "ReplicaSet", "apps/v1", rs.name, rs.uid, rs.template, replicas(rs)) for rs in active]
-        collisions = d.raw.get("status", {}).get("collisionCount") if isinstance(d.raw.get("status"), dict) else 0
-        h = template_hash(d.template, int(collisions or 0))
+        collisions = _d(d.raw.get("status")).get("collisionCount")
+        h = template_hash(d.template, collisions if isinstance(collisions, int) else 0)
         rs_name = replica_set_name(d.name, h)
         rs_uid = synthetic_uid(f"ReplicaSet/{d.namespace}/{rs_name}")
         template = copy.deepcopy(dict(d.template))
@@ -248,7 +247,6 @@ class _Expander:
         for i, n in enumerate(nodes):
             if not n.pod_cidrs and cidrs.get(n.name):
                 nodes[i] = replace(n, pod_cidrs=cidrs[n.name])
-                self.exp.node_cidrs[n.name] = cidrs[n.name]
         created = _iso(self._tick())
         for manifest in own_node_manifests(own, cidrs, created):
             node = conversion.node(manifest, manifest, conversion.parse_time(created))
@@ -314,9 +312,15 @@ class _Expander:
                 return None
             labels["statefulset.kubernetes.io/pod-name"] = name
             labels["apps.kubernetes.io/pod-index"] = str(ordinal)
-            spec["hostname"] = name
-            if w.spec.get("serviceName"):
-                spec["subdomain"] = w.spec["serviceName"]
+            identity = {"hostname": name, "subdomain": w.spec.get("serviceName") or None}
+            for key, value in identity.items():
+                if index == 0 and spec.get(key) and spec[key] != value:
+                    self._finding("warning", w.object_name, f"{w.template_path}.spec.{key}", "generated-field-overridden",
+                                  f"{spec[key]!r} is replaced by the StatefulSet controller's "
+                                  f"{'the pod name' if key == 'hostname' else repr(value)} (updateIdentity)")
+                spec.pop(key, None)
+                if value:
+                    spec[key] = value
         elif u.owner_kind == "Job" and w.spec.get("completionMode") == "Indexed":
             labels["batch.kubernetes.io/job-completion-index"] = str(index)
             annotations["batch.kubernetes.io/job-completion-index"] = str(index)

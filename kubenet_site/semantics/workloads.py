@@ -22,6 +22,7 @@ How many pods:
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -101,8 +102,6 @@ class Workload:
 
 def synthetic_uid(seed: str) -> str:
     """A stable UUID-shaped uid for an object that has none (uids are the API server's)."""
-    import uuid
-
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"kubenet:{seed}"))
 
 

@@ -302,3 +302,15 @@ def test_same_input_same_names_and_addresses():
     assert [(p.name, p.node_name, p.pod_ips) for p in first.snapshot.pods] == \
         [(p.name, p.node_name, p.pod_ips) for p in second.snapshot.pods]
     assert first.generated == second.generated
+
+
+@pytest.mark.parametrize("pod_spec, field", [
+    pytest.param({"hostname": "custom"}, "spec.template.spec.hostname", id="hostname"),
+    pytest.param({"subdomain": "other"}, "spec.template.spec.subdomain", id="subdomain"),
+])
+def test_statefulset_identity_overrides_the_template(pod_spec, field):
+    r = build(*workers(1), workload("StatefulSet", "db", labels={"app": "db"}, serviceName="db", replicas=2,
+                                    pod=pod_spec))
+    assert [(p.hostname, p.subdomain) for p in generated_pods(r)] == [("db-0", "db"), ("db-1", "db")]
+    (w,) = [d for d in r.warnings if d.code == "generated-field-overridden"]
+    assert (w.object, w.field) == ("StatefulSet/default/db", field)
