@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from kubenet_site.semantics.manifests import build_snapshot, export_yaml, load_documents
+from kubenet_site.semantics.manifests import export_yaml, load_documents
 from kubenet_site.semantics.missing_namespaces import created_finding, missing_namespaces, namespace_manifest
 from kubenet_site.semantics.types import Diagnostic
 from services.models import KubeObject, OtherObject, Team, Topology, topology_rows
 
 from .bootstrap import new_cluster_manifests
 from .registry import identity, model_for
-from .snapshot import topology_manifests
+from .snapshot import build_manifests, topology_manifests
 
 
 class ImportRefused(Exception):
@@ -82,7 +82,7 @@ def import_manifests(topology: Topology, source: str | bytes | list | dict) -> I
         topology = Topology.objects.select_for_update().get(pk=topology.pk)
         existing = {identity(m): m for m in topology_manifests(topology)}
         cluster = topology.cluster_config()
-        before = build_snapshot(list(existing.values()), cluster)
+        before = build_manifests(list(existing.values()), cluster)
         refuse_generated_writes(incoming, before.generated_by)
         # Namespaces the objects name but nobody declares are created first (interfaces.md).
         missing = missing_namespaces([*existing.values(), *incoming])
@@ -90,7 +90,7 @@ def import_manifests(topology: Topology, source: str | bytes | list | dict) -> I
         merged = dict(existing)
         for manifest in incoming:
             merged[identity(manifest)] = manifest  # an update keeps its place in creation order
-        result = build_snapshot(list(merged.values()), cluster)
+        result = build_manifests(list(merged.values()), cluster)
         # Refuse what the import brings: every error the topology did not already have.
         known = {(e.object, e.field, e.message) for e in before.errors}
         errors = [e for e in result.errors if (e.object, e.field, e.message) not in known]
@@ -151,5 +151,5 @@ def export_topology(topology: Topology, include_generated: bool = False) -> str:
     `include_generated`, followed by what the workloads' controllers make (interfaces.md)."""
     manifests = topology_manifests(topology)
     if include_generated:
-        manifests = manifests + build_snapshot(manifests, topology.cluster_config()).generated
+        manifests = manifests + build_manifests(manifests, topology.cluster_config()).generated
     return export_yaml(manifests)
