@@ -300,7 +300,8 @@ def evaluate_findings(loaded: Loaded, cluster: Mapping[str, Any] | None) -> tupl
     where = _source_index(loaded.objects, loaded.sources)
 
     def source_of(obj_name: str, refused: bool) -> str:
-        found = where.get(obj_name) or []
+        # a generated object (a workload's pod) comes from where its workload does
+        found = where.get(obj_name) or where.get(build.generated_by.get(obj_name, "")) or []
         if not found:
             return ""
         return found[-1] if refused and len(found) > 1 else found[0]

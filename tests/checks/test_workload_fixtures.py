@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from checks import cli
+from checks import check_command, matrix_command
 from kubenet_site.semantics import matrix, query
 from kubenet_site.semantics.manifests import build_snapshot, export_objects, load_documents
 
@@ -151,7 +151,7 @@ def test_same_input_twice_same_answers(path, prepend):
 ])
 def test_check_creates_missing_namespaces(path, created):
     out = io.StringIO()
-    assert cli.cmd_check(out, io.StringIO(), paths=[str(path)], format="json") == 0
+    assert check_command.cmd_check(out, io.StringIO(), paths=[str(path)], format="json") == 0
     findings = json.loads(out.getvalue())["findings"]
     assert [f["object"] for f in findings if f["code"] == "namespace-created"] == created
     assert all(f["severity"] == "info" and f["source"] for f in findings if f["code"] == "namespace-created")
@@ -160,7 +160,7 @@ def test_check_creates_missing_namespaces(path, created):
 
 def test_matrix_rows_group_by_workload():
     out = io.StringIO()
-    assert cli.cmd_matrix(out, io.StringIO(), paths=[str(HELM_DIR)], type="pods", port="3306", format="json") == 0
+    assert matrix_command.cmd_matrix(out, io.StringIO(), paths=[str(HELM_DIR)], type="pods", port="3306", format="json") == 0
     rows = {r["label"]: r for r in json.loads(out.getvalue())["rows"]}
     assert set(rows) == {"blog/my-release-mariadb", "blog/my-release-wordpress"}
     assert len(rows["blog/my-release-wordpress"]["members"]) == 2
@@ -168,7 +168,19 @@ def test_matrix_rows_group_by_workload():
 
 def test_matrix_over_the_dump():
     out = io.StringIO()
-    assert cli.cmd_matrix(out, io.StringIO(), paths=[str(DUMP)], type="clusterip", format="json") == 0
+    assert matrix_command.cmd_matrix(out, io.StringIO(), paths=[str(DUMP)], type="clusterip", format="json") == 0
     labels = [r["label"] for r in json.loads(out.getvalue())["rows"]]
     for workload in ("shop/web", "shop/cart", "shop/db", "kube-system/coredns", "ingress-nginx/ingress-nginx-controller"):
         assert workload in labels
+
+
+def test_findings_on_generated_pods_point_at_their_workload_file(tmp_path):
+    (tmp_path / "db.yaml").write_text(
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec:\n  serviceName: db\n"
+        "  selector: {matchLabels: {app: db}}\n  template:\n    metadata: {labels: {app: db}}\n"
+        "    spec: {containers: [{name: db, image: postgres}]}\n")
+    out = io.StringIO()
+    check_command.cmd_check(out, io.StringIO(), paths=[str(tmp_path)], format="json")
+    findings = json.loads(out.getvalue())["findings"]
+    (f,) = [f for f in findings if f["object"] == "Pod/default/db-0"]
+    assert f["code"] == "headless-hostname-without-service" and f["source"].endswith("db.yaml")
