@@ -112,3 +112,27 @@ def test_import_into_an_existing_namespace_creates_nothing(team):
                                       "metadata": {"name": "extra", "namespace": "blog"}}])
     assert summary.created == ["ConfigMap/blog/extra"]
     assert not [w for w in summary.warnings if w.code == "namespace-created"]
+
+
+def test_helm_round_trip_gives_the_same_pods(team):
+    top, _ = import_new(team, "blog", HELM)
+    again = create_topology(team, "again", bootstrap=False)
+    import_manifests(again, export_topology(top))
+    assert export_topology(again) == export_topology(top)
+    first, second = build(top), build(again)
+    assert first.generated == second.generated
+    assert [(p.key, p.node_name, p.pod_ips) for p in first.snapshot.pods] == \
+        [(p.key, p.node_name, p.pod_ips) for p in second.snapshot.pods]
+
+
+def test_get_pods_lists_generated_pods(team):
+    top, _ = import_new(team, "blog", HELM)
+    out = io.StringIO()
+    cli.cmd_get(out, io.StringIO(), resource="pods", topology="blog", team="platform", all_namespaces=False,
+                namespace="blog", output="wide")
+    lines = out.getvalue().splitlines()
+    assert lines[0].split()[:3] == ["NAME", "READY", "STATUS"]
+    rows = {line.split()[0]: line.split() for line in lines[1:]}
+    assert rows["my-release-mariadb-0"][2] == "Running"
+    assert "10.244.1.3" in rows["my-release-mariadb-0"] and "node-1" in rows["my-release-mariadb-0"]
+    assert sum(1 for name in rows if name.startswith("my-release-wordpress-")) == 2
