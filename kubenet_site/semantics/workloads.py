@@ -39,8 +39,6 @@ WORKLOAD_KINDS: dict[str, str] = {
     "Job": "batch/v1",
     "CronJob": "batch/v1",
 }
-# pkg/util/rand's alphabet: what a ReplicaSet name's hash suffix is made of.
-_SAFE = frozenset("bcdfghjklmnpqrstvwxz2456789")
 
 
 def _d(v: Any) -> Mapping[str, Any]:
@@ -127,15 +125,16 @@ def _pod_controller(pod: Pod) -> tuple[str, str] | None:
 
 
 def rs_belongs_to(rs_name: str, deployment: str, pod_template_hash: str | None = None) -> bool:
-    """A ReplicaSet named `<deployment>-<hash>` (the hash from pkg/util/rand's alphabet; the
-    pod's pod-template-hash label, when it has one, must be that hash)."""
+    """A ReplicaSet named `<deployment>-<hash>`: one more segment of at most 10 lower-case
+    letters and digits (ComputeHash's shape); the pod's pod-template-hash label, when it has
+    one, must be that segment."""
     prefix = deployment + "-"
     if not rs_name.startswith(prefix):
         return False
     suffix = rs_name[len(prefix):]
     if pod_template_hash:
         return suffix == pod_template_hash
-    return 1 <= len(suffix) <= 10 and set(suffix) <= _SAFE
+    return 1 <= len(suffix) <= 10 and suffix.isalnum() and suffix == suffix.lower()
 
 
 class Presence:

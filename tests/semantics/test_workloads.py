@@ -22,13 +22,14 @@ import re
 
 import pytest
 
+from kubenet_site.semantics.manifests import export_objects
 from kubenet_site.semantics.pod_names import (
     MAX_GENERATED_NAME_LENGTH,
     SAFE_ALPHABET,
     generate_name,
     template_hash,
 )
-from kubenet_site.semantics.workloads import job_pod_count
+from kubenet_site.semantics.workloads import job_pod_count, rs_belongs_to
 
 from .workload_builders import (
     build,
@@ -287,8 +288,6 @@ def test_not_ready_when_the_cluster_says_so():
 
 
 def test_generated_objects_are_derived_not_exported():
-    from kubenet_site.semantics.manifests import export_objects
-
     d = workload("Deployment", replicas=2)
     r = build(*workers(1), d)
     assert export_objects(r) == [*workers(1), d]
@@ -314,3 +313,16 @@ def test_statefulset_identity_overrides_the_template(pod_spec, field):
     assert [(p.hostname, p.subdomain) for p in generated_pods(r)] == [("db-0", "db"), ("db-1", "db")]
     (w,) = [d for d in r.warnings if d.code == "generated-field-overridden"]
     assert (w.object, w.field) == ("StatefulSet/default/db", field)
+
+
+@pytest.mark.parametrize("rs, label, expected", [
+    pytest.param("web-5d78c9869d", None, True, id="a hash suffix"),
+    pytest.param("web-abc123", None, True, id="any short lower-case segment"),
+    pytest.param("web-abc123", "abc123", True, id="the pod-template-hash label agrees"),
+    pytest.param("web-abc123", "5d78c9869d", False, id="the pod-template-hash label disagrees"),
+    pytest.param("web-api-5d78c9869d", None, False, id="another Deployment's (web-api) ReplicaSet"),
+    pytest.param("webapp-5d78c9869d", None, False, id="a longer name"),
+    pytest.param("web-", None, False, id="no hash"),
+])
+def test_replica_set_of_a_deployment(rs, label, expected):
+    assert rs_belongs_to(rs, "web", label) is expected
