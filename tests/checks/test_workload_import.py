@@ -1,6 +1,6 @@
 """Import of the real-world fixtures in one step: missing namespaces created and stored,
 generated objects derived (never stored), listed, refused as write targets (409) and left
-out of export unless asked; a round trip through export."""
+out of export unless asked; a round trip through export; the REST query door."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from django.contrib.auth.models import User
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from checks import cli
 from checks.operations import (
@@ -136,3 +139,20 @@ def test_get_pods_lists_generated_pods(team):
     assert rows["my-release-mariadb-0"][2] == "Running"
     assert "10.244.1.3" in rows["my-release-mariadb-0"] and "node-1" in rows["my-release-mariadb-0"]
     assert sum(1 for name in rows if name.startswith("my-release-wordpress-")) == 2
+
+
+@pytest.mark.parametrize("path, prepend, service, ready", [
+    pytest.param(HELM, ["blog"], "blog/my-release-wordpress", ["10.244.0.2:8080", "10.244.1.2:8080"],
+                 id="helm render"),
+    pytest.param(DUMP, ["ingress-nginx", "shop"], "shop/cart", ["10.244.1.5:8080", "10.244.2.4:8080"],
+                 id="kubectl dump"),
+])
+def test_rest_query_door(path, prepend, service, ready):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=User.objects.create_user('a')).key}")
+    manifests = "".join(f"---\napiVersion: v1\nkind: Namespace\nmetadata: {{name: {n}}}\n" for n in prepend)
+    doc = {"manifests": manifests + "---\n" + path.read_text(),
+           "queries": [{"kind": "endpoints", "service": service}]}
+    resp = client.post("/api/v1/query", data=yaml.safe_dump(doc), content_type="application/yaml")
+    assert resp.status_code == 200, resp.content
+    assert resp.json()["answers"][0]["ports"]["http"]["ready"] == ready
