@@ -136,6 +136,7 @@ class _Expander:
         self.presence = Presence(out["pods"], self.workloads)
         self.names: set[tuple[str, str, str]] = {("Pod", p.namespace, p.name) for p in out["pods"]}
         self.names |= {(o.kind, o.namespace or "", o.name) for o in out["others"]}
+        self.exhausted: dict[str, list[str]] = {}  # workload -> its pods that got no address
 
     # -- helpers
     def _tick(self) -> datetime:
@@ -281,6 +282,10 @@ class _Expander:
                 self.exp.pods.append(pod)
                 self.exp.manifests.append(manifest)
                 self.exp.generated_by[f"Pod/{pod.namespace}/{pod.name}"] = u.workload.object_name
+        for workload, names in self.exhausted.items():
+            self._finding("warning", workload, "", "pod-address-exhausted",
+                          f"{len(names)} pod(s) ({names[0]}{', ...' if len(names) > 1 else ''}) get no address: "
+                          "their nodes' pod CIDRs are full, so they stay Pending")
 
     def _unschedulable(self, u: _Unit, spec: Mapping[str, Any], nodes: list[Node]) -> None:
         """The scheduler's FitError message: `0/N nodes are available: <count> <reason>, ...`."""
@@ -361,9 +366,10 @@ class _Expander:
                 status["podIP"] = ips[0]
                 status["podIPs"] = [{"ip": ip} for ip in ips]
             else:
-                status["phase"] = "Pending"
-                self._finding("warning", w.object_name, "", "pod-address-exhausted",
-                              f"node {node.name} has no free pod address left for {name}")
+                status["phase"] = "Pending"  # the CNI plugin cannot set up its sandbox
+                status["conditions"] = [{"type": "PodScheduled", "status": "True"},
+                                        {"type": "Ready", "status": "False"}]
+                self.exhausted.setdefault(w.object_name, []).append(name)
         return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec, "status": status}
 
     def _convert(self, u: _Unit, manifest: dict[str, Any], first: bool) -> Pod | None:

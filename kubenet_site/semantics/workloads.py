@@ -138,12 +138,25 @@ def rs_belongs_to(rs_name: str, deployment: str, pod_template_hash: str | None =
 
 
 class Presence:
-    """Which workloads of a cluster already have pods (interfaces.md: "what counts as present")."""
+    """Which workloads of a cluster already have pods (interfaces.md: "what counts as present").
+
+    Pods are indexed once by namespace and controller, so each workload's question costs its
+    own namespace's controllers and orphans, not every pod."""
 
     def __init__(self, pods: Iterable[Pod], workloads: Iterable[Workload]) -> None:
-        self.pods_by_ns: dict[str, list[Pod]] = {}
+        # (ns, controller kind, controller name) -> the pod-template-hash labels of its pods
+        self.controlled: dict[tuple[str, str, str], set[str | None]] = {}
+        self.rs_by_ns: dict[str, set[str]] = {}  # ReplicaSets that control pods, per namespace
+        self.orphans: dict[str, list[Pod]] = {}  # adoptable pods: no controller, not being deleted
         for p in pods:
-            self.pods_by_ns.setdefault(p.namespace, []).append(p)
+            ctl = _pod_controller(p)
+            if ctl is None:
+                if not p.terminating:
+                    self.orphans.setdefault(p.namespace, []).append(p)
+                continue
+            self.controlled.setdefault((p.namespace, *ctl), set()).add(p.labels.get("pod-template-hash"))
+            if ctl[0] == "ReplicaSet":
+                self.rs_by_ns.setdefault(p.namespace, set()).add(ctl[1])
         # ReplicaSets in the manifests that a Deployment controls: (ns, rs name) -> deployment.
         self.rs_owner: dict[tuple[str, str], str] = {}
         for w in workloads:
@@ -151,18 +164,20 @@ class Presence:
             if w.kind == "ReplicaSet" and ctl and ctl[0] == "Deployment":
                 self.rs_owner[(w.namespace, w.name)] = ctl[1]
 
-    def _controls(self, w: Workload, pod: Pod) -> bool:
-        ctl = _pod_controller(pod)
-        if ctl is None:
-            return False
-        kind, name = ctl
-        if (kind, name) == (w.kind, w.name):
+    def _controls_a_pod(self, w: Workload) -> bool:
+        if (w.namespace, w.kind, w.name) in self.controlled:
             return True
-        if w.kind == "Deployment" and kind == "ReplicaSet":
-            owner = self.rs_owner.get((w.namespace, name))
+        if w.kind != "Deployment":
+            return False
+        for rs in self.rs_by_ns.get(w.namespace, ()):
+            owner = self.rs_owner.get((w.namespace, rs))
             if owner is not None:
-                return owner == w.name
-            return rs_belongs_to(name, w.name, pod.labels.get("pod-template-hash"))
+                if owner == w.name:
+                    return True
+                continue
+            hashes = self.controlled[(w.namespace, "ReplicaSet", rs)]
+            if any(rs_belongs_to(rs, w.name, h) for h in hashes):
+                return True
         return False
 
     def adopts(self, w: Workload, pod: Pod) -> bool:
@@ -172,11 +187,8 @@ class Presence:
         sel = w.selector
         return sel is not None and (bool(sel.match_labels) or bool(sel.match_expressions)) and selects(sel, pod.labels)
 
-    def pods_of(self, w: Workload) -> list[Pod]:
-        return [p for p in self.pods_by_ns.get(w.namespace, ()) if self._controls(w, p) or self.adopts(w, p)]
-
     def present(self, w: Workload) -> bool:
-        return any(self._controls(w, p) or self.adopts(w, p) for p in self.pods_by_ns.get(w.namespace, ()))
+        return self._controls_a_pod(w) or any(self.adopts(w, p) for p in self.orphans.get(w.namespace, ()))
 
 
 def replicas(w: Workload) -> int:

@@ -97,3 +97,11 @@ def test_bad_generated_pods_ready():
     with pytest.raises(ManifestError) as exc:
         parse_cluster({"generatedPodsReady": "no"})
     assert exc.value.where == "cluster.generatedPodsReady"
+
+
+def test_full_node_ranges_leave_pods_pending_with_one_finding():
+    r = build(node("a", "10.244.1.0/30", "10.0.1.1"), workload("Deployment", replicas=3))
+    assert sorted((p.phase, p.ip, p.ready) for p in generated_pods(r)) == [
+        ("Pending", None, False), ("Pending", None, False), ("Running", "10.244.1.2", True)]
+    (w,) = [d for d in r.warnings if d.code == "pod-address-exhausted"]
+    assert w.object == "Deployment/default/web" and w.message.startswith("2 pod(s)")
