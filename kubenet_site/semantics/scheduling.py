@@ -180,7 +180,9 @@ def matches_node_affinity(pod_spec: Mapping[str, Any], node: Node) -> bool:
 
 def why_not(pod_spec: Mapping[str, Any], node: Node, daemon: bool = False) -> str | None:
     """Why the pod cannot run on the node (None: it can), as the scheduler's filters, or the
-    daemon controller's predicates, say it."""
+    daemon controller's predicates, say it. A pod that names its node skips the scheduler: the
+    kubelet admits it when node affinity holds and no NoExecute taint is untolerated
+    (pkg/kubelet/lifecycle/predicate.go: GeneralPredicates, then NoExecute taints only)."""
     node_name = pod_spec.get("nodeName")
     if node_name and node_name != node.name:
         return f"spec.nodeName is {node_name}"
@@ -189,6 +191,9 @@ def why_not(pod_spec: Mapping[str, Any], node: Node, daemon: bool = False) -> st
     tolerations = pod_tolerations(pod_spec)
     if daemon:
         tolerations += daemon_tolerations(pod_spec)
+    elif node_name:
+        taint = untolerated(node_taints(node), tolerations, (NO_EXECUTE,))
+        return None if taint is None else f"node(s) had untolerated taint {{{taint.key}: {taint.value}}}"
     elif node_unschedulable(node) and not any(
             t.tolerates(Taint(UNSCHEDULABLE_TAINT, "", NO_SCHEDULE)) for t in tolerations):
         return "node(s) were unschedulable"

@@ -113,6 +113,10 @@ FILTERS = [
                                    "effect": "NoSchedule"}]}, node(unschedulable=True), False, None,
                  id="unschedulable tolerated"),
     pytest.param({"nodeName": "other"}, node(), False, "spec.nodeName", id="nodeName elsewhere"),
+    pytest.param({"nodeName": "n1"}, node(taints=[CP], unschedulable=True), False, None,
+                 id="nodeName skips the scheduler: NoSchedule and unschedulable do not apply"),
+    pytest.param({"nodeName": "n1"}, node(taints=[taint("x", effect="NoExecute")]), False, "untolerated taint",
+                 id="nodeName: the kubelet still refuses an untolerated NoExecute taint"),
     # daemon controller predicates
     pytest.param({}, node(taints=[CP]), True, "untolerated taint", id="daemon: intolerant of a NoSchedule taint"),
     pytest.param({}, node(unschedulable=True), True, None, id="daemon: unschedulable nodes still run it"),
