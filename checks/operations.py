@@ -96,10 +96,12 @@ def import_manifests(topology: Topology, source: str | bytes | list | dict) -> I
         errors = [e for e in result.errors if (e.object, e.field, e.message) not in known]
         if errors:
             raise ImportRefused(errors)
+        # Warnings about what the import brings, and those it newly causes (pods of a workload
+        # that no longer fit, the cluster's own nodes now needed).
         names = {object_name(m) for m in incoming}
-        names |= {w for m in incoming for w, by in result.generated_by.items() if by == object_name(m)}
+        had = set(before.warnings)
         summary = ImportSummary(warnings=[created_finding(ns, users) for ns, users in missing.items()]
-                                + [w for w in result.warnings if w.object in names])
+                                + [w for w in result.warnings if w.object in names or w not in had])
         summary.generated = sorted(result.generated_by)
         rows = {(identity(r.manifest)): r for r in topology_rows(topology)}
         position = max((r.position for r in rows.values()), default=0)
