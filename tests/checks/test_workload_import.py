@@ -5,6 +5,7 @@ out of export unless asked; a round trip through export; the REST query door."""
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from django.contrib.auth.models import User
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from checks import cli
+from checks import check_command, cli, matrix_command
 from checks.operations import (
     GeneratedObjectWrite,
     create_topology,
@@ -157,3 +158,16 @@ def test_rest_query_door(path, prepend, service, ready):
     resp = client.post("/api/v1/query", data=yaml.safe_dump(doc), content_type="application/yaml")
     assert resp.status_code == 200, resp.content
     assert resp.json()["answers"][0]["ports"]["http"]["ready"] == ready
+
+
+def test_matrix_and_check_of_the_stored_topology(team):
+    import_new(team, "blog", HELM)
+    out = io.StringIO()
+    assert matrix_command.cmd_matrix(out, io.StringIO(), paths=[], topology="blog", team="platform", type="pods",
+                                     port="3306", format="json") == 0
+    labels = [r["label"] for r in json.loads(out.getvalue())["rows"]]
+    assert {"blog/my-release-wordpress", "blog/my-release-mariadb", "kube-system/coredns"} <= set(labels)
+    out = io.StringIO()
+    assert check_command.cmd_check(out, io.StringIO(), topology="blog", team="platform", format="json") == 0
+    codes = [f["code"] for f in json.loads(out.getvalue())["findings"]]
+    assert "cluster-nodes-assumed" in codes and "namespace-created" not in codes
