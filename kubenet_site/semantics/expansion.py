@@ -175,6 +175,8 @@ class _Expander:
                 self._finding("warning", w.object_name, problem[0], "workload-invalid",
                               f"{problem[1]}; the API server refuses this {w.kind}, so it makes no pods")
                 continue
+            if self._template_refused(w):
+                continue
             units += self._units(w)
         return units
 
@@ -270,15 +272,17 @@ class _Expander:
                 targets = [eligible[i % len(eligible)] if eligible else None for i in range(u.count)]
             if None in targets:
                 self._unschedulable(u, spec, nodes)
-            checked = False
             for index, node in enumerate(targets):
                 manifest = self._pod_manifest(u, index, node, alloc)
                 if manifest is None:
                     continue
-                pod = self._convert(u, manifest, first=not checked)
-                checked = True
-                if pod is None:
-                    break
+                obj, errs = _admit(manifest)
+                if obj is None:  # a name-specific refusal (the template itself passed)
+                    for e in errs:
+                        self._finding("warning", u.workload.object_name, e.path, "workload-invalid",
+                                      f"{manifest['metadata']['name']}: {e.message}")
+                    continue
+                pod = conversion.pod(obj, manifest, conversion.parse_time(manifest["metadata"]["creationTimestamp"]))
                 self.exp.pods.append(pod)
                 self.exp.manifests.append(manifest)
                 self.exp.generated_by[f"Pod/{pod.namespace}/{pod.name}"] = u.workload.object_name
@@ -372,25 +376,44 @@ class _Expander:
                 self.exhausted.setdefault(w.object_name, []).append(name)
         return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec, "status": status}
 
-    def _convert(self, u: _Unit, manifest: dict[str, Any], first: bool) -> Pod | None:
-        """The pod through the API server's decoding, defaults and validation; a template the
-        API server refuses makes the workload refused (its errors under the template's path)."""
-        errs = type_errors(copy.deepcopy(manifest), "Pod")
-        obj = None
-        if not errs:
-            obj = with_defaults(manifest, "Pod")
-            errs = VALIDATORS["Pod"](obj)
-        if errs:
-            if first:
-                for e in errs:
-                    path = e.path
-                    if path.startswith(("spec.", "metadata.labels", "metadata.annotations")):
-                        path = f"{u.workload.template_path}.{path}"
-                    self._finding("warning", u.workload.object_name, path, "workload-invalid",
-                                  f"{e.message}; the API server refuses this {u.workload.kind}, so it makes no pods")
-            return None
-        assert obj is not None
-        return conversion.pod(obj, manifest, conversion.parse_time(manifest["metadata"]["creationTimestamp"]))
+    def _template_refused(self, w: Workload) -> bool:
+        """The template through the API server's pod validation once, before anything is made
+        from it: the API server validates a workload's template as a pod
+        (apps/validation ValidatePodTemplateSpec), so a template it refuses means the workload
+        is refused (errors under the template's path) and makes no pods."""
+        tmeta = _d(w.template.get("metadata"))
+        spec = copy.deepcopy(dict(_d(w.template.get("spec"))))
+        if w.kind == "StatefulSet":
+            name = statefulset_pod_name(w.name, ordinal_start(w))
+            spec["hostname"] = name
+            spec.pop("subdomain", None)
+            if w.spec.get("serviceName"):
+                spec["subdomain"] = w.spec["serviceName"]
+        elif w.kind == "Deployment":
+            name = generate_name(pods_prefix(replica_set_name(w.name, template_hash(w.template))), "template")
+        else:
+            name = generate_name(pods_prefix(w.name), "template")
+        probe = {"apiVersion": "v1", "kind": "Pod", "spec": spec,
+                 "metadata": {"name": name, "namespace": w.namespace, "labels": dict(_d(tmeta.get("labels"))),
+                              "annotations": dict(_d(tmeta.get("annotations")))}}
+        _, errs = _admit(probe)
+        for e in errs:
+            path = e.path
+            if path.startswith(("spec.", "metadata.labels", "metadata.annotations")):
+                path = f"{w.template_path}.{path}"
+            self._finding("warning", w.object_name, path, "workload-invalid",
+                          f"{e.message}; the API server refuses this {w.kind}, so it makes no pods")
+        return bool(errs)
+
+
+def _admit(manifest: dict[str, Any]) -> tuple[dict[str, Any] | None, list[Any]]:
+    """A pod through the API server's decoding, defaults and validation."""
+    errs = type_errors(copy.deepcopy(manifest), "Pod")
+    if errs:
+        return None, errs
+    obj = with_defaults(manifest, "Pod")
+    errs = VALIDATORS["Pod"](obj)
+    return (None, errs) if errs else (obj, [])
 
 
 def expand_workloads(out: MutableMapping[str, list[Any]], cluster: ClusterConfig, start: datetime) -> Expansion:

@@ -326,3 +326,11 @@ def test_statefulset_identity_overrides_the_template(pod_spec, field):
 ])
 def test_replica_set_of_a_deployment(rs, label, expected):
     assert rs_belongs_to(rs, "web", label) is expected
+
+
+def test_an_invalid_workload_takes_no_address():
+    bad = workload("Deployment", "bad", labels={"app": "bad"},
+                   pod={"containers": [{"name": "app", "image": "x", "ports": [{"containerPort": 70000}]}]})
+    r = build(node("a", "10.244.1.0/24"), bad, workload("StatefulSet", "s"))
+    assert [(p.name, p.ip) for p in generated_pods(r)] == [("s-0", "10.244.1.2")]
+    assert not [o for o in r.snapshot.others if o.kind == "ReplicaSet"]  # nor a ReplicaSet
