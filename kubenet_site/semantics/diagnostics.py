@@ -10,17 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from .endpoints import describe_map, port_key, resolve_target_port, selected_pods, service_endpoints
+from .kube_kinds import object_label
 from .types import EXTERNAL_NAME, Diagnostic, Pod, Service, Snapshot
 
 WARNING, INFO = "warning", "info"
 
 
 def _svc(svc: Service) -> str:
-    return f"Service/{svc.namespace}/{svc.name}"
+    return object_label("Service", svc.namespace, svc.name)
 
 
 def _pod(pod: Pod) -> str:
-    return f"Pod/{pod.namespace}/{pod.name}"
+    return object_label("Pod", pod.namespace, pod.name)
 
 
 def _names(pods: Iterable[Pod]) -> str:

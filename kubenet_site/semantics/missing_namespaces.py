@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from .apiserver import BUILTIN_NAMESPACES
 from .fielderrors import is_dns1123_label
-from .manifests import BUILTIN_NAMESPACES, CLUSTER_SCOPED
+from .kube_kinds import CLUSTER_SCOPED
 from .types import Diagnostic
 
 

@@ -291,6 +291,8 @@ def test_generated_objects_are_derived_not_exported():
     d = workload("Deployment", replicas=2)
     r = build(*workers(1), d)
     assert export_objects(r) == [*workers(1), d]
+    assert export_objects(r.snapshot) == [*workers(1), d]  # a bare Snapshot knows what it derived
+    assert dict(r.snapshot.generated_by) == r.generated_by
     assert [m["kind"] for m in r.generated] == ["ReplicaSet", "Pod", "Pod"]
 
 
