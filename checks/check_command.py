@@ -3,8 +3,8 @@ assertion, as text, JSON or JUnit; exit 1 when one reaches the `--fail-on` thres
 
 PATH mode never touches the database: files are read, assertion documents (docs/assertions.md)
 are set apart, namespaces objects name but no manifest declares are created first (an info
-finding `namespace-created` each), the rest is built into a cluster by the engine (build_snapshot's refusals are
-errors; diagnostics.diagnose, Ingress conflicts included, adds warnings and infos) and the assertions
+finding `namespace-created` each), the rest is built into a cluster by the engine
+(build_snapshot's refusals are errors; diagnostics.diagnose, Ingress conflicts included, adds warnings and infos) and the assertions
 (semantics/assertions.py) are answered over that same build. --topology reads the stored topology through
 services.queries.get_topology; assertion objects kept in it (an unmodelled kind) are evaluated
 too.

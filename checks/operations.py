@@ -75,8 +75,10 @@ def describes_whole_cluster(manifests: list[dict]) -> bool:
 def import_manifests(topology: Topology, source: str | bytes | list | dict) -> ImportSummary:
     """Add and update objects from manifests, all or nothing.
 
-    Raises ManifestError (unreadable input) or ImportRefused (objects the API server would
-    refuse, each error naming the object and field path); the topology is then unchanged."""
+    Raises ManifestError (unreadable input), ImportRefused (objects the API server would
+    refuse, each error naming the object and field path) or GeneratedObjectWrite (a manifest
+    naming an object a workload generates: 409); the topology is then unchanged. Namespaces
+    the objects name but nobody declares are created first and listed as created."""
     incoming = load_documents(source)
     with transaction.atomic():
         topology = Topology.objects.select_for_update().get(pk=topology.pk)
