@@ -148,12 +148,14 @@ class Presence:
         self.controlled: dict[tuple[str, str, str], set[str | None]] = {}
         self.rs_by_ns: dict[str, set[str]] = {}  # ReplicaSets that control pods, per namespace
         self.orphans: dict[str, list[Pod]] = {}  # adoptable pods: no controller, not being deleted
+        self.by_controller: dict[tuple[str, str, str], list[Pod]] = {}
         for p in pods:
             ctl = _pod_controller(p)
             if ctl is None:
                 if not p.terminating:
                     self.orphans.setdefault(p.namespace, []).append(p)
                 continue
+            self.by_controller.setdefault((p.namespace, *ctl), []).append(p)
             self.controlled.setdefault((p.namespace, *ctl), set()).add(p.labels.get("pod-template-hash"))
             if ctl[0] == "ReplicaSet":
                 self.rs_by_ns.setdefault(p.namespace, set()).add(ctl[1])
@@ -186,6 +188,18 @@ class Presence:
             return False
         sel = w.selector
         return sel is not None and (bool(sel.match_labels) or bool(sel.match_expressions)) and selects(sel, pod.labels)
+
+    def pods_of(self, w: Workload) -> list[Pod]:
+        """The pods the workload controls (directly or through its ReplicaSets) or would adopt."""
+        out = list(self.by_controller.get((w.namespace, w.kind, w.name), ()))
+        if w.kind == "Deployment":
+            for rs in sorted(self.rs_by_ns.get(w.namespace, ())):
+                owner = self.rs_owner.get((w.namespace, rs))
+                pods = self.by_controller[(w.namespace, "ReplicaSet", rs)]
+                if owner == w.name or (owner is None and any(
+                        rs_belongs_to(rs, w.name, p.labels.get("pod-template-hash")) for p in pods)):
+                    out += pods
+        return out + [p for p in self.orphans.get(w.namespace, ()) if self.adopts(w, p)]
 
     def present(self, w: Workload) -> bool:
         return self._controls_a_pod(w) or any(self.adopts(w, p) for p in self.orphans.get(w.namespace, ()))
