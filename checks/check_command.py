@@ -2,8 +2,9 @@
 assertion, as text, JSON or JUnit; exit 1 when one reaches the `--fail-on` threshold.
 
 PATH mode never touches the database: files are read, assertion documents (docs/assertions.md)
-are set apart, the rest is built into a cluster by the engine (build_snapshot's refusals are
-errors; diagnostics.diagnose, Ingress conflicts included, adds warnings and infos) and the assertions
+are set apart, namespaces objects name but no manifest declares are created first (an info
+finding `namespace-created` each), the rest is built into a cluster by the engine
+(build_snapshot's refusals are errors; diagnostics.diagnose, Ingress conflicts included, adds warnings and infos) and the assertions
 (semantics/assertions.py) are answered over that same build. --topology reads the stored topology through
 services.queries.get_topology; assertion objects kept in it (an unmodelled kind) are evaluated
 too.
@@ -39,6 +40,7 @@ from kubenet_site.semantics.manifests import (
     parse_cluster,
     parse_yaml_documents,
 )
+from kubenet_site.semantics.missing_namespaces import created_finding, missing_namespaces, namespace_manifest
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
@@ -166,7 +168,27 @@ def load_paths(paths: Iterable[str]) -> Loaded:
         except OSError as exc:
             raise CheckUsageError(f"{f}: {exc.strerror}") from exc
         add_text(loaded, text, str(f))
-    return loaded
+    return create_namespaces(loaded)
+
+
+def create_namespaces(loaded: Loaded) -> Loaded:
+    """The PATH doors create the namespaces objects name but no manifest declares
+    (interfaces.md "Missing namespaces"), first, each with an info finding."""
+    missing = missing_namespaces(loaded.objects)
+    if not missing:
+        return loaded
+    first_source = {}
+    for obj, source in zip(loaded.objects, loaded.sources, strict=True):
+        ns = (obj.get("metadata") or {}).get("namespace") if isinstance(obj.get("metadata"), dict) else None
+        first_source.setdefault(ns, source)
+    out = Loaded(assertions=loaded.assertions, findings=list(loaded.findings))
+    for ns, users in missing.items():
+        out.add(namespace_manifest(ns), first_source.get(ns, ""))
+        d = created_finding(ns, users)
+        out.findings.append(Finding(d.code, d.severity, d.object, d.field, d.message, first_source.get(ns, "")))
+    for obj, source in zip(loaded.objects, loaded.sources, strict=True):
+        out.add(obj, source)
+    return out
 
 
 def load_objects(objects: Iterable[dict[str, Any]], source: str) -> Loaded:
@@ -195,7 +217,8 @@ def evaluate_findings(loaded: Loaded, cluster: Mapping[str, Any] | None) -> tupl
     where = _source_index(loaded.objects, loaded.sources)
 
     def source_of(obj_name: str, refused: bool) -> str:
-        found = where.get(obj_name) or []
+        # a generated object (a workload's pod) comes from where its workload does
+        found = where.get(obj_name) or where.get(build.generated_by.get(obj_name, "")) or []
         if not found:
             return ""
         return found[-1] if refused and len(found) > 1 else found[0]
@@ -337,6 +360,7 @@ def cmd_check(stdout: IO, stderr: IO, *, paths: list[str] | None = None, topolog
     elif paths == ["-"]:
         loaded, cluster = Loaded(), None
         add_text(loaded, sys.stdin.read(), "<stdin>")
+        loaded = create_namespaces(loaded)
     else:
         loaded, cluster = load_paths(paths), None
     report = check(loaded, cluster, fail_on)

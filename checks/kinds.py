@@ -155,6 +155,9 @@ def parse_kinds(text: str | list[str] | None) -> list[str]:
     if not text:
         return list(CHECK_KINDS)
     items = text.split(",") if isinstance(text, str) else list(text)
+    odd = [repr(k) for k in items if not isinstance(k, str)]
+    if odd:
+        raise UnknownCheck(f"check kinds are names, not {', '.join(odd)} (known: {', '.join(CHECK_KINDS)})")
     wanted = {k.strip().lower() for k in items if k.strip()}
     unknown = sorted(wanted - set(CHECK_KINDS))
     if unknown:

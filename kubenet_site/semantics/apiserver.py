@@ -22,6 +22,7 @@ from . import conversion
 from .allocation import AllocationError, Allocators
 from .decoding import type_errors
 from .defaults import with_defaults
+from .expansion import expand_workloads
 from .fielderrors import FieldError, invalid
 from .ipaddr import parse_ip_strict
 from .kube_kinds import CLUSTER_SCOPED, MODELLED, object_label, resource_name
@@ -46,6 +47,9 @@ class BuildResult:
     warnings: list[Diagnostic] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
     objects: list[dict[str, Any]] = field(default_factory=list)  # accepted raw manifests, in document order
+    # What the workloads' controllers made (expansion.py): derived, never stored or exported.
+    generated: list[dict[str, Any]] = field(default_factory=list)
+    generated_by: dict[str, str] = field(default_factory=dict)  # "Kind/ns/name" -> its workload
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -152,10 +156,14 @@ class Builder:
             ok = self._create(index, raw)
             if not ok:
                 self.refused += 1
-        snap = Snapshot(cluster=self.cluster, **{k: tuple(v) for k, v in self.out.items()})
+        made = expand_workloads(self.out, self.cluster, self.now + timedelta(seconds=self.synthetic))
+        self.warnings += made.findings
+        snap = Snapshot(cluster=self.cluster, generated_by=made.generated_by,
+                        **{k: tuple(v) for k, v in self.out.items()})
         summary = {"counts": dict(sorted(self.counts.items())), "refused": self.refused,
                    "unmodeled_kinds": sorted(self.unmodeled)}
-        return BuildResult(snap, self.errors, self.warnings, summary, list(self.accepted))
+        return BuildResult(snap, self.errors, self.warnings, summary, list(self.accepted), made.manifests,
+                           made.generated_by)
 
     def _create(self, index: int, raw: Any) -> bool:
         doc = f"document {index + 1}"
