@@ -59,9 +59,14 @@ class Finding:
     message: str
     source: str
 
+    @property
+    def reference(self) -> str:
+        """The upstream rule the code rests on (the engine's catalogue)."""
+        return lint.reference(self.code)
+
     def as_dict(self) -> dict[str, str]:
         return {"code": self.code, "severity": self.severity, "object": self.object, "field": self.field,
-                "message": self.message, "source": self.source}
+                "message": self.message, "source": self.source, "reference": self.reference}
 
 
 @dataclass

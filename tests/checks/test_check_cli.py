@@ -107,9 +107,11 @@ def test_a_broken_manifest_and_a_failing_assertion_exit_1_with_both_in_json(tmp_
     assert set(doc) == {"findings", "assertions"}
     refused = [f for f in doc["findings"] if f["severity"] == "error"]
     assert refused == [{
-        "code": "invalid", "severity": "error", "object": "Service/shop/web", "field": "spec.ports[0].nodePort",
+        "code": "nodeport-taken", "severity": "error", "object": "Service/shop/web", "field": "spec.ports[0].nodePort",
         "message": "Invalid value: 30080: provided port is already allocated",
-        "source": f"{root / 'apps' / 'web.yaml'}, document 1"}]
+        "source": f"{root / 'apps' / 'web.yaml'}, document 1",
+        "reference": "https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport; "
+                     "pkg/registry/core/service/portallocator/allocator.go (ErrNotInRange, ErrAllocated, ErrFull)"}]
     orphan = [f for f in doc["findings"] if f["object"] == "Service/shop/orphan" and f["severity"] == "warning"]
     assert [(f["code"], f["source"]) for f in orphan] == [
         ("selector-matches-nothing", f"{root / 'apps' / 'web.yaml'}, document 2")]
@@ -186,7 +188,7 @@ def test_text_is_one_line_per_finding_then_a_summary(tmp_path):
     lines = text.splitlines()
     assert code == 1
     assert (f"error: Service/shop/web: spec.ports[0].nodePort: Invalid value: 30080: provided port is already "
-            f"allocated [invalid]  ({root / 'web.yaml'})") in lines
+            f"allocated [nodeport-taken]  ({root / 'web.yaml'})") in lines
     assert any(line.startswith("error: assertion frontend-reaches-db failed: verdict: expected") for line in lines)
     assert any(line.startswith("assertion frontend-reaches-api: passed (allowed)") for line in lines)
     assert lines[-1].startswith("2 finding(s) (1 error, 0 warning, 1 info); 3 assertion(s), 1 failed; FAILED")
