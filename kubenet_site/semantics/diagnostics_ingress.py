@@ -34,8 +34,11 @@ def _tls(*hosts: str) -> str:
 
 @lint("ingress-path-conflict", WARNING,
       "Two served Ingresses (or two rules of one) define the same host, path and pathType: ingress-nginx "
-      "merges Ingresses per host and keeps the oldest definition; the other is ignored.",
-      "https://kubernetes.github.io/ingress-nginx/how-it-works/#building-the-nginx-model",
+      "merges Ingresses per host and keeps the oldest definition; the other is ignored. Also Prefix paths of "
+      "one host that differ only by a trailing slash (`/foo`, `/foo/`): they match the same requests and the "
+      "longer one always wins, so the shorter gets none.",
+      "https://kubernetes.github.io/ingress-nginx/how-it-works/#building-the-nginx-model; k8s.io/api "
+      "networking/v1 types.go PathTypePrefix (\"the longest matching path (/foo/) is given priority\")",
       ex.docs(_BASE, ex.ingress("shop", _rule()), ex.ingress("shop-v2", _rule())),
       ex.docs(_BASE, ex.ingress("shop", _rule()), ex.ingress("shop-v2", _rule(host="www.example.com"))))
 def ingress_conflicts(snap: Snapshot) -> Iterable[Diagnostic]:

@@ -23,6 +23,10 @@ def pod_names(pods: Iterable[Pod]) -> str:
     return ", ".join(sorted(p.name for p in pods))
 
 
+def shorten(names: list[str], shown: int = 10) -> str:
+    return ", ".join(names[:shown]) + (f" and {len(names) - shown} more" if len(names) > shown else "")
+
+
 def _web(spec: str = "  selector: {app: web}\n  ports: [{port: 80, targetPort: 8080}]") -> str:
     return ex.service("web", spec)
 
@@ -222,7 +226,8 @@ def local_traffic_node_without_endpoint(snap: Snapshot) -> Iterable[Diagnostic]:
         if missing:
             yield Diagnostic(WARNING, svc_name(svc), "spec.externalTrafficPolicy",
                              "local-traffic-node-without-endpoint",
-                             f"externalTrafficPolicy Local on a NodePort Service: node(s) {', '.join(missing)} "
+                             f"externalTrafficPolicy Local on a NodePort Service: {len(missing)} of "
+                             f"{len(snap.nodes)} node(s) ({shorten(missing)}) "
                              "have no ready local endpoint and drop connections to its node ports")
 
 
