@@ -30,6 +30,9 @@ from kubenet_site.semantics.manifests import (
     parse_cluster,
     parse_yaml_documents,
 )
+from kubenet_site.semantics.yaml_lines import document_lines
+
+from . import sarif
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 ASSERTION_API = "kubenet.io/v1alpha1"
@@ -93,14 +96,29 @@ class AssertionResult:
                 "source": self.source, "message": self.message}
 
 
+@dataclass(frozen=True)
+class Location:
+    """A source's file, its document number (1-based) and the line where that document begins."""
+
+    path: str
+    document: int
+    line: int | None = None
+
+
 @dataclass
 class Loaded:
-    """Objects (with where each came from), assertions and the findings of reading them."""
+    """Objects (with where each came from), assertions and the findings of reading them;
+    `locations` maps a source (`file, document N`) to its file, document and first line."""
 
     objects: list[dict[str, Any]] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     assertions: list[Assertion] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    locations: dict[str, Location] = field(default_factory=dict)
+
+    def location(self, source: str) -> Location | None:
+        """The location of a source, an AssertionList item's being its document's."""
+        return self.locations.get(source) or self.locations.get(source.split(", item ")[0])
 
     def add(self, obj: dict[str, Any], source: str) -> None:
         self.objects.append(obj)
@@ -112,6 +130,7 @@ class Report:
     findings: list[Finding]
     assertions: list[AssertionResult]
     fail_on: str = "error"
+    loaded: Loaded | None = None  # where the findings came from (SARIF locations)
 
     def reaches(self, severity: str) -> bool:
         limit = THRESHOLDS[self.fail_on]
@@ -144,6 +163,29 @@ def manifest_files(paths: Iterable[str]) -> list[Path]:
         else:
             raise CheckUsageError(f"{p}: no such file or directory")
     return out
+
+
+def read_cluster_file(path: str) -> dict[str, Any]:
+    """`--cluster FILE`: a YAML file holding the query document's `cluster` block (the block
+    itself, or a mapping with the one key `cluster`), checked as the query door checks it."""
+    try:
+        text = Path(path).read_bytes()
+    except OSError as exc:
+        raise CheckUsageError(f"--cluster {path}: {exc.strerror}") from exc
+    try:
+        docs = [d for d in parse_yaml_documents(text) if d is not None]
+    except ManifestError as exc:
+        raise CheckUsageError(f"--cluster {path}: {exc.where}: {exc.message}") from exc
+    if len(docs) != 1 or not isinstance(docs[0], Mapping):
+        raise CheckUsageError(f"--cluster {path}: expected one YAML mapping (the query document's cluster block)")
+    block = dict(docs[0])
+    if set(block) == {"cluster"} and isinstance(block["cluster"], Mapping):
+        block = dict(block["cluster"])
+    try:
+        parse_cluster(block)
+    except ManifestError as exc:
+        raise CheckUsageError(f"--cluster {path}: {exc.where}: {exc.message}") from exc
+    return block
 
 
 def is_assertion(doc: Any) -> bool:
@@ -207,10 +249,15 @@ def add_text(loaded: Loaded, text: str | bytes, name: str) -> None:
         loaded.findings.append(Finding("unreadable-manifest", "error", "", "", exc.message,
                                        f"{name}, {exc.where}" if exc.where else name))
         return
+    try:
+        lines = document_lines(text)
+    except Exception:  # the documents were read; only their line numbers are missing
+        lines = []
     for n, doc in enumerate(docs, 1):
         source = f"{name}, document {n}" if len(docs) > 1 else name
         if doc is None:
             continue
+        loaded.locations[source] = Location(name, n, lines[n - 1] if n <= len(lines) else None)
         if is_assertion(doc):
             add_assertions(loaded, doc, source)
             continue
@@ -380,7 +427,7 @@ def evaluate_assertions(loaded: Loaded, cluster: Mapping[str, Any] | None) -> li
 
 def check(loaded: Loaded, cluster: Mapping[str, Any] | None = None, fail_on: str = "error") -> Report:
     findings, _ = evaluate_findings(loaded, cluster)
-    return Report(findings, evaluate_assertions(loaded, cluster), fail_on)
+    return Report(findings, evaluate_assertions(loaded, cluster), fail_on, loaded)
 
 
 # --- rendering -------------------------------------------------------------------------------------
@@ -458,7 +505,11 @@ def render_junit(report: Report) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-RENDERERS = {"text": render_text, "json": render_json, "junit": render_junit}
+def render_sarif(report: Report) -> str:
+    return json.dumps(sarif.report_sarif(report), indent=2) + "\n"
+
+
+RENDERERS = {"text": render_text, "json": render_json, "junit": render_junit, "sarif": render_sarif}
 
 
 # --- the subcommand --------------------------------------------------------------------------------
@@ -477,7 +528,8 @@ def topology_source(topology: str, team: str | None) -> tuple[Loaded, dict[str, 
 
 
 def cmd_check(stdout: IO, stderr: IO, *, paths: list[str] | None = None, topology: str | None = None,
-              team: str | None = None, format: str = "text", fail_on: str = "error", **_: Any) -> int:
+              team: str | None = None, format: str = "text", fail_on: str = "error", cluster: str | None = None,
+              **_: Any) -> int:
     paths = list(paths or [])
     if paths and topology:
         raise CheckUsageError("give PATH... or --topology NAME, not both")
@@ -487,13 +539,16 @@ def cmd_check(stdout: IO, stderr: IO, *, paths: list[str] | None = None, topolog
         raise CheckUsageError(f"--fail-on must be one of {', '.join(THRESHOLDS)}")
     if format not in RENDERERS:
         raise CheckUsageError(f"--format must be one of {', '.join(RENDERERS)}")
+    if topology and cluster:
+        raise CheckUsageError("--cluster goes with PATH...; a stored topology has its own cluster block")
+    block = read_cluster_file(cluster) if cluster else None
     if topology:
-        loaded, cluster = topology_source(topology, team)
+        loaded, block = topology_source(topology, team)
     elif paths == ["-"]:
-        loaded, cluster = Loaded(), None
+        loaded = Loaded()
         add_text(loaded, sys.stdin.read(), "<stdin>")
     else:
-        loaded, cluster = load_paths(paths), None
-    report = check(loaded, cluster, fail_on)
+        loaded = load_paths(paths)
+    report = check(loaded, block, fail_on)
     stdout.write(RENDERERS[format](report))
     return 1 if report.failed else 0

@@ -38,6 +38,14 @@ register(Rule(
     ex.docs(ex.namespace("shop"), _ASSERTION + "  expect: {valid: true}\n")))
 
 register(Rule(
+    "assertion-failed", ERROR, INPUT,
+    "A connectivity assertion's query answered something other than its `expect` (reported in `assertions`, "
+    "and as a result of its own in SARIF); it counts at the assertion's severity against --fail-on.",
+    "docs/assertions.md (kubenet's own format)",
+    ex.docs(ex.namespace("shop"), _ASSERTION + "  expect: {valid: false}\n"),
+    ex.docs(ex.namespace("shop"), _ASSERTION + "  expect: {valid: true}\n")))
+
+register(Rule(
     "diagnostics-failed", WARNING, INPUT,
     "A lint check failed with an internal error; the other findings are still reported. Please report it.",
     "kubenet itself"))

@@ -41,7 +41,9 @@ class Command(BaseCommand):
                        help="manifest files or directories (*.yaml, *.yml, *.json, recursively); - is stdin")
         c.add_argument("--topology", help="check a stored topology instead of files")
         c.add_argument("--team")
-        c.add_argument("--format", default="text", choices=["text", "json", "junit"])
+        c.add_argument("--format", default="text", choices=["text", "json", "junit", "sarif"])
+        c.add_argument("--cluster", metavar="FILE", help="YAML file holding the query document's cluster block "
+                                                         "(PATH mode)")
         c.add_argument("--fail-on", dest="fail_on", default="error", choices=["error", "warning", "never"])
 
         m = sub.add_parser("matrix", help="a compressed reachability matrix as a table (or its JSON form)")
@@ -54,6 +56,8 @@ class Command(BaseCommand):
                                       "required)")
         m.add_argument("--protocol", help="only this protocol (default: every protocol; TCP for --type pods)")
         m.add_argument("--format", default="text", choices=["text", "json"])
+        m.add_argument("--cluster", metavar="FILE", help="YAML file holding the query document's cluster block "
+                                                         "(PATH mode)")
 
         r = sub.add_parser("run", help="start a check run on the workers (--wait: follow it to the end)")
         r.add_argument("--topology", required=True)
