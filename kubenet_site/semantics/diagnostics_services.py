@@ -179,23 +179,56 @@ def externalname_selector_ignored(snap: Snapshot) -> Iterable[Diagnostic]:
                              f"get a CNAME to {svc.external_name}, never the selected pods")
 
 
-@lint("externalname-ports-ignored", WARNING,
-      "An ExternalName Service whose ports remap (targetPort differs from port): kube-proxy does not proxy "
-      "ExternalName Services and the DNS answer is a CNAME, so clients reach externalName on the port they "
-      "dial and the targetPort is never applied. Ports without remapping are harmless (ingress controllers "
-      "read them) and are not reported.",
+def _ingress_backends(snap: Snapshot) -> set[str]:
+    """`ns/name` of every Service an Ingress backend names."""
+    out = set()
+    for ing in snap.ingresses:
+        backends = [p.backend for r in ing.rules for p in r.paths]
+        if ing.default_backend is not None:
+            backends.append(ing.default_backend)
+        out |= {f"{ing.namespace}/{b.service_name}" for b in backends if b.service_name}
+    return out
+
+
+def _remaps(sp: ServicePort) -> bool:
+    return sp.target_port not in (sp.port, 0)
+
+
+@lint("externalname-ports-ignored", INFO,
+      "An ExternalName Service with ports that no Ingress backend uses: kube-proxy does not proxy ExternalName "
+      "Services and DNS answers a CNAME, so the ports do nothing (clients reach externalName on the port they "
+      "dial). Only an ingress controller reads them, for a backend naming the Service.",
+      SERVICE_DOC + "#externalname; https://kubernetes.io/docs/reference/networking/virtual-ips/",
+      ex.docs(ex.service("db", _EXTERNAL + "\n  ports: [{port: 5432}]")),
+      ex.docs(ex.ingress_class(), ex.service("db", _EXTERNAL + "\n  ports: [{port: 5432}]"),
+              ex.ingress("db", "  defaultBackend: {service: {name: db, port: {number: 5432}}}")))
+def externalname_ports_ignored(snap: Snapshot) -> Iterable[Diagnostic]:
+    used = _ingress_backends(snap)
+    for svc in snap.services:
+        if svc.type != EXTERNAL_NAME or not svc.ports or svc.key in used or any(_remaps(sp) for sp in svc.ports):
+            continue  # a remapping port is externalname-target-port-ignored
+        yield Diagnostic(INFO, svc_name(svc), "spec.ports", "externalname-ports-ignored",
+                         f"type ExternalName: ports {', '.join(f'{sp.port}/{sp.protocol}' for sp in svc.ports)} are not proxied "
+                         f"and no Ingress backend uses them; clients reach {svc.external_name} on the port they dial")
+
+
+@lint("externalname-target-port-ignored", WARNING,
+      "An ExternalName Service whose port remaps (targetPort differs from port): nothing applies the "
+      "remapping, since kube-proxy does not proxy ExternalName Services and DNS answers a CNAME; clients reach "
+      "externalName on the port they dial.",
       SERVICE_DOC + "#externalname; https://kubernetes.io/docs/reference/networking/virtual-ips/",
       ex.docs(ex.service("db", _EXTERNAL + "\n  ports: [{port: 5432, targetPort: 6432}]")),
-      ex.docs(ex.service("db", _EXTERNAL + "\n  ports: [{port: 5432}]")))
-def externalname_ports_ignored(snap: Snapshot) -> Iterable[Diagnostic]:
+      ex.docs(ex.service("db", _EXTERNAL)))
+def externalname_target_port_ignored(snap: Snapshot) -> Iterable[Diagnostic]:
     for svc in snap.services:
         if svc.type != EXTERNAL_NAME:
             continue
         for i, sp in enumerate(svc.ports):
-            if sp.target_port not in (sp.port, 0):
-                yield Diagnostic(WARNING, svc_name(svc), f"spec.ports[{i}].targetPort", "externalname-ports-ignored",
-                                 f"type ExternalName: ports are not proxied, so targetPort {sp.target_port} is never "
-                                 f"applied; clients reach {svc.external_name} on the port they dial ({sp.port})")
+            if _remaps(sp):
+                yield Diagnostic(WARNING, svc_name(svc), f"spec.ports[{i}].targetPort",
+                                 "externalname-target-port-ignored",
+                                 f"type ExternalName: targetPort {sp.target_port} is never applied; clients reach "
+                                 f"{svc.external_name} on the port they dial ({sp.port})")
 
 
 _NODES = ex.docs(ex.node("node-1", "10.0.0.11"), ex.node("node-2", "10.0.0.12"))
