@@ -32,7 +32,10 @@ run: demo
 	  echo "kubenet: worker $$WORKER started (log: var/worker.log)"; \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
+# Before pytest: Chromium, PostgreSQL and Redis, installed or started when possible, else one
+# line saying what to install (scripts/test-prereqs.sh).
 test: install
+	@scripts/test-prereqs.sh
 	$(BIN)/ruff check .
 	$(PY) -m pytest $(PYTEST_ARGS)
 

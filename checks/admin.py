@@ -11,9 +11,10 @@ from django.urls import path
 from kubenet_site.semantics.manifests import ManifestError
 from services.models import Topology
 
-from . import kinds, runs
+from . import runs
 from .models import CheckRun, CheckRunBlock, CheckRunStep
 from .operations import ImportRefused, export_topology, import_manifests
+from .steps import step_error
 
 
 class ImportForm(forms.Form):
@@ -93,7 +94,7 @@ class CheckRunStepInline(admin.TabularInline):
 
     @admin.display(description="outcome")
     def outcome(self, step: CheckRunStep) -> str:
-        return kinds.step_error(step.value) or "ok"
+        return step_error(step.value) or "ok"
 
 
 class CheckRunBlockInline(admin.TabularInline):

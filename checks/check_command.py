@@ -516,14 +516,11 @@ RENDERERS = {"text": render_text, "json": render_json, "junit": render_junit, "s
 
 def topology_source(topology: str, team: str | None) -> tuple[Loaded, dict[str, Any]]:
     """A stored topology's objects and cluster block (the only path that reads the database)."""
-    from services.queries import TopologyNotFound, get_topology
+    from services.queries import get_topology
 
     from .snapshot import topology_manifests
 
-    try:
-        top = get_topology(topology, team=team)
-    except TopologyNotFound as exc:
-        raise CheckUsageError(str(exc), code=2) from exc
+    top = get_topology(topology, team=team)  # TopologyNotFound: exit 2 (checks.commands)
     return load_objects(topology_manifests(top), top.name), top.cluster_document()
 
 

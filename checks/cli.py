@@ -1,4 +1,5 @@
-"""The `kubenet` management command's subcommands: translate arguments, call, print."""
+"""The `kubenet` command's query, import, export and get: translate arguments, call, print.
+(The table of every subcommand is checks.commands.)"""
 
 from __future__ import annotations
 
@@ -14,10 +15,9 @@ from django.utils import timezone
 from kubenet_site.semantics import kubectl_tables, query
 from kubenet_site.semantics.manifests import ManifestError, load_documents
 from services.models import Team
-from services.queries import TopologyNotFound, get_topology, topologies_for
+from services.queries import get_topology, topologies_for
 
-from .check_command import CheckUsageError, cmd_check, manifest_files  # noqa: F401  (cmd_check: `check`)
-from .matrix_command import cmd_matrix  # noqa: F401  (the `matrix` subcommand)
+from .check_command import CheckUsageError, manifest_files
 from .operations import (
     ImportRefused,
     create_topology,
@@ -25,7 +25,6 @@ from .operations import (
     export_topology,
     import_manifests,
 )
-from .run_command import RunError, cmd_run  # noqa: F401  (the `run` subcommand)
 from .snapshot import build
 
 
@@ -33,13 +32,6 @@ class UsageError(Exception):
     def __init__(self, message: str, code: int = 1):
         super().__init__(message)
         self.code = code
-
-
-def _topology(name: str, team: str | None):
-    try:
-        return get_topology(name, team=team)
-    except TopologyNotFound as exc:
-        raise UsageError(str(exc)) from exc
 
 
 def read_paths(paths: list[str]) -> list[tuple[str, str]]:
@@ -99,13 +91,13 @@ def cmd_import(stdout: IO, stderr: IO, *, paths: list[str], topology: str, team:
 
 
 def cmd_export(stdout: IO, stderr: IO, *, topology: str, team: str | None, **_: Any) -> int:
-    stdout.write(export_topology(_topology(topology, team)))
+    stdout.write(export_topology(get_topology(topology, team=team)))
     return 0
 
 
 def cmd_get(stdout: IO, stderr: IO, *, resource: str, topology: str, team: str | None, all_namespaces: bool,
             namespace: str | None, output: str, now: datetime | None = None, **_: Any) -> int:
-    top = _topology(topology, team)
+    top = get_topology(topology, team=team)
     snap = build(top).snapshot
     if output in ("yaml", "json"):
         items = kubectl_tables.listed(snap, resource, namespace, all_namespaces)

@@ -1,160 +1,54 @@
-"""The check kinds a run computes, as plans of small units over one Snapshot.
+"""The check kinds a run computes: ONE registry, `CHECK_KINDS`, in the order a run computes them.
 
-Only translation: each unit calls one engine entry point and turns its answer into JSON. A
-plan is a list of steps; a step is the unit of resumption (a re-delivered task skips the
-steps already stored) and its units are the unit of progress. Matrix steps can also be split
-into row blocks that run on several workers and are merged (`matrix.merge_blocks`).
+A kind is one entry (shaped like the engine's VALIDATORS): its name, a description (the CLI's
+help and the admin show it), a planner (Snapshot -> steps, see checks.steps) and a summarizer
+(a step's stored value -> a few counts for people). Matrix kinds share one summarizer (cells
+by outcome) and their steps can be split into row blocks. Adding a kind is adding an entry.
+Only translation here: each unit calls one engine entry point and turns its answer into JSON.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+
 from kubenet_site.semantics import diagnostics, dns, endpoints, envvars, matrix, policy_dns
-from kubenet_site.semantics.query import _jsonable
-from kubenet_site.semantics.types import (
-    CLUSTER_IP,
-    EXTERNAL_NAME,
-    LOAD_BALANCER,
-    NODE_PORT,
-    QueryError,
-    Snapshot,
-)
+from kubenet_site.semantics.dnsnames import service_name_forms
+from kubenet_site.semantics.manifests import BuildResult
+from kubenet_site.semantics.types import CLUSTER_IP, EXTERNAL_NAME, LOAD_BALANCER, NODE_PORT, Snapshot
 
-# Check kinds, in the order a run computes them.
-KINDS: dict[str, str] = {
-    "endpoints": "endpoints of every Service",
-    "dns": "every pod resolving every name form of every Service it may use",
-    "env": "service environment variables of every pod",
-    "routing": "routing matrix for each Service type",
-    "ingress": "Ingress routing matrix",
-    "policy": "NetworkPolicy pod matrix",
-    "diagnostics": "lint findings",
-}
+from .steps import Step, Unit, answer, matrix_step, step_error
+
+Summary = dict[str, Any]
+
 SERVICE_TYPES = (CLUSTER_IP, NODE_PORT, LOAD_BALANCER, EXTERNAL_NAME)
-MATRIX_KINDS = ("routing", "ingress", "policy")
-
-
-# Matrices of topologies with at least this many pods are split into row blocks by default.
-SHARD_PODS = int(os.environ.get("KUBENET_SHARD_PODS", "2000"))
 MAX_AUTO_SHARDS = 16
 
 
-def auto_shards(snap: Snapshot) -> int:
-    """Row blocks per matrix when the run did not say: one per SHARD_PODS pods, at most 16."""
-    return max(1, min(MAX_AUTO_SHARDS, len(snap.pods) // SHARD_PODS))
+@dataclass(frozen=True)
+class CheckKind:
+    name: str
+    description: str
+    planner: Callable[[Snapshot], list[Step]]
+    summarizer: Callable[[str, Any], Summary]
+    matrix: bool = False  # its steps are matrices: row blocks, cells by outcome
+    # its planner takes the whole BuildResult (refusals and warnings too), not only the Snapshot
+    needs_build: bool = False
 
 
 class UnknownCheck(ValueError):
     pass
 
 
-def parse_kinds(text: str | list[str] | None) -> list[str]:
-    """`endpoints,dns` -> ["endpoints", "dns"] in run order; empty means every kind."""
-    if not text:
-        return list(KINDS)
-    items = text.split(",") if isinstance(text, str) else list(text)
-    wanted = {k.strip().lower() for k in items if k.strip()}
-    unknown = sorted(wanted - set(KINDS))
-    if unknown:
-        raise UnknownCheck(f"unknown check kind(s) {', '.join(unknown)} (known: {', '.join(KINDS)})")
-    return [k for k in KINDS if k in wanted]
+# Planners ------------------------------------------------------------------------------------
 
-
-@dataclass
-class Unit:
-    key: str
-    compute: Callable[[], Any]
-
-
-@dataclass
-class Step:
-    """One resumable piece of a run, stored at `path` in the run's result once complete."""
-
-    path: tuple[str, ...]
-    title: str
-    units: list[Unit] = field(default_factory=list)
-    # A step that may be split into blocks run on several workers: block(index, count) -> JSON
-    # block, joined by `merge_blocks(merge, blocks)`, which needs no Snapshot. merge "rows": a
-    # matrix's row blocks (matrix.merge_blocks); "units": a share of the units each.
-    block: Callable[[int, int], Any] | None = None
-    merge: str = "rows"
-
-    @property
-    def key(self) -> str:
-        return "/".join(self.path)
-
-    @classmethod
-    def of_units(cls, path: tuple[str, ...], title: str, units: list[Unit]) -> Step:
-        """A step whose units can be shared out between blocks."""
-        step = cls(path, title, units, merge="units")
-
-        def block(index: int, count: int) -> Any:
-            start, stop = block_rows(len(units), index, count)
-            return {u.key: u.compute() for u in units[start:stop]}
-
-        step.block = block
-        return step
-
-    def assemble(self, values: dict[str, Any]) -> Any:
-        if len(self.units) == 1 and self.units[0].key == "":
-            return values[""]
-        return dict(sorted(values.items()))
-
-
-def step_error(value: Any) -> str | None:
-    """The error of a step that could not be computed (its stored value is {"error": ...})."""
-    if isinstance(value, dict) and set(value) == {"error"}:
-        return str(value["error"])
-    return None
-
-
-def compute_step(step: Step, after_unit: Callable[[], None] | None = None,
-                 passthrough: tuple[type[BaseException], ...] = ()) -> tuple[Any, str]:
-    """(value, traceback text): the step's result, or {"error": ...} when the engine raised
-    (the other steps still run; the run then ends failed, naming the step)."""
-    values: dict[str, Any] = {}
-    try:
-        for unit in step.units:
-            values[unit.key] = unit.compute()
-            if after_unit is not None:
-                after_unit()
-        return step.assemble(values), ""
-    except passthrough:
-        raise
-    except Exception as exc:
-        import traceback
-
-        return {"error": f"{type(exc).__name__}: {exc}"}, traceback.format_exc()
-
-
-def _answer(fn: Callable[[Snapshot, dict], Any], snap: Snapshot, query: dict) -> Any:
-    try:
-        return _jsonable(fn(snap, query))
-    except QueryError as exc:
-        return {"error": str(exc)}
-
-
-def _endpoints_steps(snap: Snapshot) -> list[Step]:
-    units = [Unit(svc.key, lambda s=svc: _answer(endpoints.answer_endpoints, snap, {"service": s.key}))
+def plan_endpoints(snap: Snapshot) -> list[Step]:
+    units = [Unit(svc.key, lambda s=svc: answer(endpoints.answer_endpoints, snap, {"service": s.key}))
              for svc in snap.services]
     return [Step(("endpoints",), "endpoints", units)]
-
-
-def service_names(snap: Snapshot, namespace: str) -> list[str]:
-    """The names a pod in `namespace` may use for each Service: the short name in its own
-    namespace, then `svc.ns`, `svc.ns.svc` and the absolute name."""
-    domain = snap.cluster.domain.rstrip(".")
-    names: list[str] = []
-    for svc in snap.services:
-        if svc.namespace == namespace:
-            names.append(svc.name)
-        names += [f"{svc.name}.{svc.namespace}", f"{svc.name}.{svc.namespace}.svc",
-                  f"{svc.name}.{svc.namespace}.svc.{domain}."]
-    return names
 
 
 def dns_classes(snap: Snapshot) -> list[list[Any]]:
@@ -167,84 +61,35 @@ def dns_classes(snap: Snapshot) -> list[list[Any]]:
     return list(groups.values())
 
 
-def _resolve_class(snap: Snapshot, pods: list[Any]) -> dict[str, Any]:
+def resolve_class(snap: Snapshot, pods: list[Any]) -> dict[str, Any]:
+    """Every name form of every Service, resolved from the first pod of a class."""
     rep = pods[0]
     names = {}
-    for name in service_names(snap, rep.namespace):
-        ans = _answer(dns.answer_dns, snap, {"from": rep.key, "name": name})
+    for name in service_name_forms(snap, rep.namespace):
+        ans = answer(dns.answer_dns, snap, {"from": rep.key, "name": name})
         names[name] = {"rcode": ans.get("rcode"), "fqdn": ans.get("fqdn"),
                        "answers": [a.get("data") for a in ans.get("answers", [])], **(
                            {"error": ans["error"]} if "error" in ans else {})}
     return {"pods": [p.key for p in pods], "names": names}
 
 
-def _dns_steps(snap: Snapshot) -> list[Step]:
-    units = [Unit(pods[0].key, lambda p=pods: _resolve_class(snap, p)) for pods in dns_classes(snap)]
+def plan_dns(snap: Snapshot) -> list[Step]:
+    units = [Unit(pods[0].key, lambda p=pods: resolve_class(snap, p)) for pods in dns_classes(snap)]
     return [Step.of_units(("dns",), "DNS", units)]
 
 
-def _env_steps(snap: Snapshot) -> list[Step]:
-    units = [Unit(pod.key, lambda p=pod: _answer(envvars.answer_env, snap, {"pod": p.key})) for pod in snap.pods]
+def plan_env(snap: Snapshot) -> list[Step]:
+    units = [Unit(pod.key, lambda p=pod: answer(envvars.answer_env, snap, {"pod": p.key})) for pod in snap.pods]
     return [Step.of_units(("env",), "environment variables", units)]
 
 
-def matrix_json(m: Any) -> dict[str, Any]:
-    """A CompressedMatrix as JSON, every row on one page, with its place among the rows."""
-    out = m.to_dict(page=1, page_size=max(1, len(m.rows)))
-    out["rowOffset"] = m.row_offset
-    out["totalRows"] = m.total_rows if m.total_rows is not None else len(m.rows)
-    return out
+def plan_routing(snap: Snapshot) -> list[Step]:
+    return [matrix_step(("routing", t), f"routing {t}", matrix.service_matrix, snap, t.lower(), protocol=None)
+            for t in SERVICE_TYPES]
 
 
-def matrix_from_json(d: dict[str, Any]) -> Any:
-    """matrix_json's inverse (what merge_blocks takes); verdict numbers are made dense."""
-    from kubenet_site.semantics.types import Verdict
-
-    used = sorted(d["verdicts"], key=int)
-    number = {int(k): i for i, k in enumerate(used)}
-    verdicts = [Verdict(v["outcome"], tuple(v.get("trace") or ()), v.get("details") or {})
-                for v in (d["verdicts"][k] for k in used)]
-
-    def group(g: dict[str, Any]) -> Any:
-        return matrix.Group(g["id"], g["label"], tuple(g.get("members") or ()), g.get("kind", "pods"),
-                            tuple(g.get("notes") or ()))
-
-    return matrix.CompressedMatrix(
-        kind=d["kind"], rows=[group(g) for g in d["rows"]], columns=[group(g) for g in d["columns"]],
-        cells=[[number[i] for i in row] for row in d["cells"]], verdicts=verdicts,
-        member_cells={int(r): {m: {int(c): number[i] for c, i in mo.items()} for m, mo in v.items()}
-                      for r, v in (d.get("memberCells") or {}).items()},
-        row_offset=int(d.get("rowOffset") or 0), total_rows=d.get("totalRows"))
-
-
-def merge_blocks(merge: str, blocks: list[dict[str, Any]]) -> Any:
-    """Blocks (in order) -> the step's whole result: a matrix's row blocks (matrix_json)
-    joined by matrix.merge_blocks, or shares of a step's units joined as one sorted map."""
-    if merge == "units":
-        joined: dict[str, Any] = {}
-        for b in blocks:
-            joined.update(b)
-        return dict(sorted(joined.items()))
-    return matrix_json(matrix.merge_blocks([matrix_from_json(b) for b in blocks]))
-
-
-def block_rows(total: int, index: int, count: int) -> tuple[int, int]:
-    """Rows [start, stop) of block `index` of `count` over `total` rows (sizes differ by <= 1)."""
-    return total * index // count, total * (index + 1) // count
-
-
-def _matrix_step(path: tuple[str, ...], title: str, fn_name: str, *args: Any, **kwargs: Any) -> Step:
-    fn = getattr(matrix, fn_name)
-
-    def whole() -> Any:
-        return matrix_json(matrix.canonical(fn(*args, **kwargs)))
-
-    def block(index: int, count: int) -> Any:
-        probe = fn(*args, **kwargs, row_block=(0, 0))
-        total = probe.total_rows if probe.total_rows is not None else len(fn(*args, **kwargs).rows)
-        return matrix_json(fn(*args, **kwargs, row_block=block_rows(total, index, count)))
-
-    return Step(path, title, [Unit("", whole)], block=block)
+def plan_ingress(snap: Snapshot) -> list[Step]:
+    return [matrix_step(("ingress",), "Ingress", matrix.service_matrix, snap, "ingress")]
 
 
 def policy_ports(snap: Snapshot) -> list[tuple[int, str]]:
@@ -253,56 +98,113 @@ def policy_ports(snap: Snapshot) -> list[tuple[int, str]]:
     return sorted(ports, key=lambda pp: (pp[1], pp[0]))
 
 
-def plan(snap: Snapshot, kinds: list[str]) -> list[Step]:
-    steps: list[Step] = []
-    for kind in kinds:
-        if kind == "endpoints":
-            steps += _endpoints_steps(snap)
-        elif kind == "dns":
-            steps += _dns_steps(snap)
-        elif kind == "env":
-            steps += _env_steps(snap)
-        elif kind == "routing":
-            steps += [_matrix_step(("routing", t), f"routing {t}", "service_matrix", snap, t.lower(),
-                                   protocol=None) for t in SERVICE_TYPES]
-        elif kind == "ingress":
-            steps.append(_matrix_step(("ingress",), "Ingress", "service_matrix", snap, "ingress"))
-        elif kind == "policy":
-            steps += [_matrix_step(("policy", f"{port}/{proto}"), f"NetworkPolicy {port}/{proto}", "pod_matrix",
-                                   snap, port, proto) for port, proto in policy_ports(snap)]
-        elif kind == "diagnostics":
-            steps.append(Step(("diagnostics",), "diagnostics", [
-                Unit("", lambda: [d.as_dict() for d in diagnostics.diagnose(snap)])]))
-    return steps
+def plan_policy(snap: Snapshot) -> list[Step]:
+    return [matrix_step(("policy", f"{port}/{proto}"), f"NetworkPolicy {port}/{proto}", matrix.pod_matrix,
+                        snap, port, proto) for port, proto in policy_ports(snap)]
 
 
-def summarize_step(key: str, value: Any) -> dict[str, Any]:
+def plan_diagnostics(build: BuildResult) -> list[Step]:
+    """What `kubenet check` reports of the same objects: refusals, build warnings and lints,
+    each with its upstream reference."""
+    return [Step(("diagnostics",), "diagnostics", [
+        Unit("", lambda: [diagnostics.finding_dict(d) for d in diagnostics.findings(build)])])]
+
+
+# Summarizers ---------------------------------------------------------------------------------
+
+def summarize_endpoints(key: str, value: Any) -> Summary:
+    return {"services": len(value), "services without ready endpoints": sum(
+        1 for v in value.values() if not any(p.get("ready") for p in (v.get("ports") or {}).values()))}
+
+
+def summarize_dns(key: str, value: Any) -> Summary:
+    names = [n for c in value.values() for n in c["names"].values()]
+    return {"DNS lookups (one per class of pods resolving alike)": len(names),
+            "DNS lookups without an answer": sum(1 for n in names if n.get("rcode") != "NOERROR"
+                                                 or not n.get("answers"))}
+
+
+def summarize_env(key: str, value: Any) -> Summary:
+    return {"pods": len(value)}
+
+
+def summarize_matrix(key: str, value: Any) -> Summary:
+    if not (isinstance(value, dict) and "cells" in value):
+        return {}
+    counts: dict[str, int] = {}
+    for row in value["cells"]:
+        for i in row:
+            outcome = value["verdicts"][str(i)]["outcome"]
+            counts[outcome] = counts.get(outcome, 0) + 1
+    return {f"{key.replace('/', ' ', 1)} cells": ", ".join(f"{n} {o}" for o, n in sorted(counts.items()))}
+
+
+def summarize_diagnostics(key: str, value: Any) -> Summary:
+    out: Summary = {}
+    for d in value:
+        name = f"diagnostics ({d.get('severity')})"
+        out[name] = out.get(name, 0) + 1
+    return out
+
+
+# The registry --------------------------------------------------------------------------------
+
+CHECK_KINDS: dict[str, CheckKind] = {k.name: k for k in (
+    CheckKind("endpoints", "endpoints of every Service", plan_endpoints, summarize_endpoints),
+    CheckKind("dns", "every pod resolving every name form of every Service it may use", plan_dns, summarize_dns),
+    CheckKind("env", "service environment variables of every pod", plan_env, summarize_env),
+    CheckKind("routing", "routing matrix for each Service type", plan_routing, summarize_matrix, matrix=True),
+    CheckKind("ingress", "Ingress routing matrix", plan_ingress, summarize_matrix, matrix=True),
+    CheckKind("policy", "NetworkPolicy pod matrix", plan_policy, summarize_matrix, matrix=True),
+    CheckKind("diagnostics", "refusals, build warnings and lint findings", plan_diagnostics, summarize_diagnostics,
+              needs_build=True),
+)}
+
+
+def matrix_kinds() -> list[str]:
+    return [k.name for k in CHECK_KINDS.values() if k.matrix]
+
+
+def auto_shards(snap: Snapshot) -> int:
+    """Row blocks per matrix when the run did not say: one per KUBENET_SHARD_PODS pods, at most 16."""
+    return max(1, min(MAX_AUTO_SHARDS, len(snap.pods) // settings.KUBENET_SHARD_PODS))
+
+
+def parse_kinds(text: str | list[str] | None) -> list[str]:
+    """`endpoints,dns` -> ["endpoints", "dns"] in run order; empty means every kind."""
+    if not text:
+        return list(CHECK_KINDS)
+    items = text.split(",") if isinstance(text, str) else list(text)
+    wanted = {k.strip().lower() for k in items if k.strip()}
+    unknown = sorted(wanted - set(CHECK_KINDS))
+    if unknown:
+        raise UnknownCheck(f"unknown check kind(s) {', '.join(unknown)} (known: {', '.join(CHECK_KINDS)})")
+    return [k for k in CHECK_KINDS if k in wanted]
+
+
+def plan(source: BuildResult | Snapshot, kinds: list[str]) -> list[Step]:
+    """The steps of `kinds` over a built cluster (a bare Snapshot: nothing was refused)."""
+    build = source if isinstance(source, BuildResult) else BuildResult(source)
+    return [step for kind in kinds for step in (
+        CHECK_KINDS[kind].planner(build) if CHECK_KINDS[kind].needs_build else CHECK_KINDS[kind].planner(build.snapshot))]
+
+
+def summarize_step(key: str, value: Any) -> Summary:
     """A few counts for people: what one step found (kept on the run as its `result`)."""
     error = step_error(value)
     if error:
         return {f"{key} failed": error}
-    kind = key.split("/")[0]
-    out: dict[str, Any] = {}
-    if kind == "endpoints":
-        out["services"] = len(value)
-        out["services without ready endpoints"] = sum(
-            1 for v in value.values() if not any(p.get("ready") for p in (v.get("ports") or {}).values()))
-    elif kind == "dns":
-        names = [n for c in value.values() for n in c["names"].values()]
-        out["DNS lookups (one per class of pods resolving alike)"] = len(names)
-        out["DNS lookups without an answer"] = sum(
-            1 for n in names if n.get("rcode") != "NOERROR" or not n.get("answers"))
-    elif kind == "env":
-        out["pods"] = len(value)
-    elif kind in MATRIX_KINDS and isinstance(value, dict) and "cells" in value:
-        counts: dict[str, int] = {}
-        for row in value["cells"]:
-            for i in row:
-                outcome = value["verdicts"][str(i)]["outcome"]
-                counts[outcome] = counts.get(outcome, 0) + 1
-        out[f"{key.replace('/', ' ', 1)} cells"] = ", ".join(f"{n} {o}" for o, n in sorted(counts.items()))
-    elif kind == "diagnostics":
-        for d in value:
-            name = f"diagnostics ({d.get('severity')})"
-            out[name] = out.get(name, 0) + 1
-    return out
+    return CHECK_KINDS[key.split("/")[0]].summarizer(key, value)
+
+
+def summarize(values: Iterable[tuple[str, Any]]) -> tuple[list[list[Any]], list[str]]:
+    """(summary, failed) of a run's steps (key, value) in plan order: counts of the same name
+    add up, the other values keep the last one; `failed` names each step in error."""
+    summary: Summary = {}
+    failed = []
+    for key, value in values:
+        if step_error(value):
+            failed.append(f"{key}: {step_error(value)}")
+        for k, v in summarize_step(key, value).items():
+            summary[k] = summary.get(k, 0) + v if isinstance(v, int) and k in summary else v
+    return [[k, v] for k, v in summary.items()], failed

@@ -37,15 +37,11 @@ def snapshot_from(paths: list[str], topology: str | None, team: str | None, stde
     """The Snapshot of a stored topology, or of manifest files (assertion documents set apart)
     in the cluster of the `--cluster` file (default: the query document's defaults)."""
     if topology:
-        from services.queries import TopologyNotFound, get_topology
+        from services.queries import get_topology
 
         from .snapshot import build
 
-        try:
-            top = get_topology(topology, team=team)
-        except TopologyNotFound as exc:
-            raise MatrixUsageError(str(exc)) from exc
-        result = build(top)
+        result = build(get_topology(topology, team=team))
     else:
         loaded = load_paths(paths)
         for f in loaded.findings:

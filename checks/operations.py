@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from kubenet_site.semantics.manifests import build_snapshot, export_yaml, load_documents
+from kubenet_site.semantics.manifests import export_yaml, load_documents
 from kubenet_site.semantics.types import Diagnostic
 from services.models import KubeObject, OtherObject, Team, Topology, topology_rows
 
 from .bootstrap import new_cluster_manifests
 from .registry import identity, model_for
-from .snapshot import topology_manifests
+from .snapshot import build_manifests, topology_manifests
 
 
 class ImportRefused(Exception):
@@ -74,9 +74,9 @@ def import_manifests(topology: Topology, source: str | bytes | list | dict) -> I
         for manifest in incoming:
             merged[identity(manifest)] = manifest  # an update keeps its place in creation order
         cluster = topology.cluster_config()
-        result = build_snapshot(list(merged.values()), cluster)
+        result = build_manifests(list(merged.values()), cluster)
         # Refuse what the import brings: every error the topology did not already have.
-        known = {(e.object, e.field, e.message) for e in build_snapshot(list(existing.values()), cluster).errors}
+        known = {(e.object, e.field, e.message) for e in build_manifests(list(existing.values()), cluster).errors}
         errors = [e for e in result.errors if (e.object, e.field, e.message) not in known]
         if errors:
             raise ImportRefused(errors)

@@ -1,5 +1,6 @@
-"""`kubenet run --topology NAME [--checks KIND,...] [--wait]`: start a check run on the workers
-and, with --wait, follow it with a progress bar until it ends (exit 1 when it failed)."""
+"""`kubenet run --topology NAME [--team TEAM] [--checks KIND,...] [--wait]`: start a check run on
+the workers and, with --wait, follow it with a progress bar until it ends (exit 1 when it
+failed, or when no worker answered within KUBENET_NO_WORKER_AFTER seconds while it was queued)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,16 @@ import json
 import time
 from typing import IO, Any
 
-from services.queries import TopologyNotFound, get_topology
+from django.conf import settings
+
+from services.queries import get_topology
 
 from . import kinds, runs
 from .models import CheckRun
 
 BAR_WIDTH = 30
+START_WORKER = "celery -A kubenet_site.celery worker (`make run` starts one beside the web server)"
+PING_EVERY = 1.0  # seconds between worker pings while the run is queued
 
 
 class RunError(Exception):
@@ -29,14 +34,40 @@ def bar(run: CheckRun, width: int = BAR_WIDTH) -> str:
     return f"[{'#' * filled}{'.' * (width - filled)}] {pct} {done}/{total} {run.status}{step}"
 
 
+class NoWorker:
+    """While the run is queued: has any worker shown itself within `grace` seconds?"""
+
+    def __init__(self, grace: float | None):
+        self.grace = grace
+        self.seen = time.monotonic()
+        self.next_ping = 0.0
+
+    def check(self, run: CheckRun) -> None:
+        """RunError once no worker answered for `grace` seconds while the run stays queued."""
+        now = time.monotonic()
+        if self.grace is None or run.status != CheckRun.Status.QUEUED:
+            self.seen = now
+            return
+        if now < self.next_ping:
+            return
+        if runs.some_worker_alive():
+            self.seen = now
+        elif now - self.seen >= self.grace:
+            raise RunError(f"no worker answered within {self.grace:g}s; start one with {START_WORKER}. "
+                           f"Run #{run.pk} stays queued: a worker that starts will take it up.")
+        self.next_ping = time.monotonic() + PING_EVERY
+
+
 def follow(run: CheckRun, out: IO, *, interval: float = 0.2, timeout: float | None = None,
-           tty: bool | None = None) -> CheckRun:
+           tty: bool | None = None, no_worker_after: float | None = None) -> CheckRun:
     """Poll the run (reaping it if its worker vanished) until it is final, drawing the bar:
-    redrawn in place on a terminal, one line per change of step or tenth of progress otherwise."""
+    redrawn in place on a terminal, one line per change of step or tenth of progress otherwise.
+    `no_worker_after`: give up (RunError) when no worker answered that long while it is queued."""
     out = getattr(out, "_out", out)  # Django's OutputWrapper would end every write with a newline
     tty = out.isatty() if tty is None and hasattr(out, "isatty") else bool(tty)
     deadline = None if timeout is None else time.monotonic() + timeout
     last_line, last_key = "", None
+    watch = NoWorker(no_worker_after)
     while True:
         run = runs.refresh(run)
         line = bar(run)
@@ -55,6 +86,12 @@ def follow(run: CheckRun, out: IO, *, interval: float = 0.2, timeout: float | No
             if tty:
                 out.write("\n")
             return run
+        try:
+            watch.check(run)
+        except RunError:
+            if tty:
+                out.write("\n")
+            raise
         if deadline is not None and time.monotonic() > deadline:
             if tty:
                 out.write("\n")
@@ -88,10 +125,7 @@ def as_json(run: CheckRun) -> dict[str, Any]:
 def cmd_run(stdout: IO, stderr: IO, *, topology: str, team: str | None = None, checks: str | None = None,
             wait: bool = False, shards: int | None = None, timeout: float | None = None, json_output: bool = False,
             **_: Any) -> int:
-    try:
-        top = get_topology(topology, team=team)
-    except TopologyNotFound as exc:
-        raise RunError(str(exc)) from exc
+    top = get_topology(topology, team=team)
     try:
         run = runs.start_run(top, checks, shards=shards)
     except kinds.UnknownCheck as exc:
@@ -103,7 +137,7 @@ def cmd_run(stdout: IO, stderr: IO, *, topology: str, team: str | None = None, c
                f"checks {', '.join(run.checks)}\n")
     if not wait:
         return 0
-    run = follow(run, info, timeout=timeout)
+    run = follow(run, info, timeout=timeout, no_worker_after=settings.KUBENET_NO_WORKER_AFTER)
     if json_output:
         stdout.write(json.dumps(as_json(run), indent=2) + "\n")
     else:

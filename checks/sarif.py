@@ -15,12 +15,9 @@ import hashlib
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kubenet_site.semantics.diagnostics import catalogue, rule
-
-if TYPE_CHECKING:
-    from .check_command import Location, Report
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 VERSION = "2.1.0"
@@ -60,7 +57,7 @@ def _uri(path: str) -> str:
         return p.resolve().as_uri()
 
 
-def _locations(where: Location | None, obj: str) -> list[dict[str, Any]]:
+def _locations(where: Any, obj: str) -> list[dict[str, Any]]:
     loc: dict[str, Any] = {}
     if where is not None and not where.path.startswith("<"):
         physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(where.path)}}
@@ -76,7 +73,9 @@ def _fingerprint(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
 
-def report_sarif(report: Report) -> dict[str, Any]:
+def report_sarif(report: Any) -> dict[str, Any]:
+    """`report`: a check_command.Report (findings, assertions, and `loaded` for locations);
+    typed loosely so this module does not import the one that renders through it."""
     rules = [_descriptor(r.code, r.severity, r.meaning, r.reference) for r in catalogue()]
     index = {r["id"]: i for i, r in enumerate(rules)}
 

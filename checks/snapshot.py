@@ -1,9 +1,19 @@
-"""Rows -> Snapshot: the one place that turns a topology's rows into the engine's input."""
+"""Rows -> Snapshot: the one place that turns a topology's rows (or the manifests a check run
+pinned, or an import's proposal) into the engine's input.
+
+It is also the hook behind whole-topology questions of the apps below (`services`,
+`ingress`): "what would the API server say of this object in its topology" needs every kind,
+so `checks` installs `validation_errors` at start-up (ChecksConfig.ready) and the models ask
+through services.hooks.
+"""
 
 from __future__ import annotations
 
-from kubenet_site.semantics.manifests import BuildResult, build_snapshot
-from services.models import Topology, topology_rows
+from typing import Any
+
+from kubenet_site.semantics.manifests import BuildResult, build_snapshot, parse_cluster
+from kubenet_site.semantics.types import ClusterConfig, Snapshot
+from services.models import KubeObject, Topology, topology_rows
 
 
 def topology_manifests(topology: Topology) -> list[dict]:
@@ -13,3 +23,40 @@ def topology_manifests(topology: Topology) -> list[dict]:
 def build(topology: Topology) -> BuildResult:
     """The topology as the engine sees it (objects the API server would refuse left out)."""
     return build_snapshot(topology_manifests(topology), topology.cluster_config())
+
+
+def build_manifests(manifests: list[dict], cluster: ClusterConfig | None) -> BuildResult:
+    """Manifests that are not (yet) rows: an import's proposal over a topology's objects."""
+    return build_snapshot(manifests, cluster)
+
+
+def run_build(run: Any) -> BuildResult:
+    """The cluster of the revision a check run pinned (its `input`), with what was refused."""
+    return build_snapshot(run.input.get("manifests") or [], parse_cluster(run.input.get("cluster")))
+
+
+def run_snapshot(run: Any) -> Snapshot:
+    """The Snapshot of the revision a check run pinned (its `input`)."""
+    return run_build(run).snapshot
+
+
+def validation_errors(row: KubeObject, manifest: dict) -> list[str]:
+    """What the API server would say of `manifest` in place of `row` in its topology: the
+    engine's validator, the one validation path for forms, API and import alike."""
+    manifests = []
+    placed = False
+    for other in topology_rows(row.topology):
+        if other.pk == row.pk and type(other) is type(row):
+            manifests.append(manifest)
+            placed = True
+        else:
+            manifests.append(other.manifest)
+    if not placed:
+        manifests.append(manifest)
+    result = build_snapshot(manifests, row.topology.cluster_config())
+    kind = manifest.get("kind", row.kind)
+    meta = manifest.get("metadata") or {}
+    name = meta.get("name", "")
+    ns = meta.get("namespace") or (row.DEFAULT_NAMESPACE if row.NAMESPACED else "")
+    me = f"{kind}/{ns}/{name}" if ns else f"{kind}/{name}"
+    return [f"{e.field}: {e.message}" if e.field else e.message for e in result.errors if e.object == me]

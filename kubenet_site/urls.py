@@ -3,11 +3,11 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.urls import include, path
 
-from checks import views as check_views
-
+# Each app mounts its own pages (apps/urls.py); an app's kind-specific addresses come before
+# the generic ones of the app below it.
 urlpatterns = [
-    path("", check_views.topology_list, name="topology-list"),
-    path("t/<str:team>/<slug:name>/", check_views.topology_detail, name="topology-detail"),
+    path("", include("ingress.urls")),
+    path("", include("services.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

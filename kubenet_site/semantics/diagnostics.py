@@ -9,6 +9,8 @@ the findings (object, field, code) so the output is deterministic.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from . import (
     catalogue_input,
     diagnostics_ingress,
@@ -20,10 +22,13 @@ from . import (
 from .catalogue import ERROR, INFO, RULES, WARNING, Rule
 from .types import Diagnostic, Snapshot
 
+if TYPE_CHECKING:
+    from .manifests import BuildResult
+
 # The modules above register their rules on import (listed so the import is not unused).
 RULE_MODULES = (refusals, catalogue_input, diagnostics_services, diagnostics_pods, diagnostics_ingress,
                 diagnostics_policy)
-__all__ = ["ERROR", "INFO", "WARNING", "catalogue", "diagnose", "reference", "rule"]
+__all__ = ["ERROR", "INFO", "WARNING", "catalogue", "diagnose", "finding_dict", "findings", "reference", "rule"]
 
 
 def catalogue() -> list[Rule]:
@@ -49,3 +54,14 @@ def diagnose(snap: Snapshot) -> list[Diagnostic]:
             checks.append(r.check)
     found = [d for check in checks for d in check(snap)]
     return sorted(found, key=lambda d: (d.object, d.field, d.code, d.message))
+
+
+def findings(build: BuildResult) -> list[Diagnostic]:
+    """Everything kubenet says of a built cluster, as `kubenet check` and a check run report it:
+    the API server's refusals (document order), its warnings, then the lints."""
+    return list(build.errors) + list(build.warnings) + diagnose(build.snapshot)
+
+
+def finding_dict(d: Diagnostic) -> dict[str, Any]:
+    """A finding as JSON, with the upstream rule its code rests on."""
+    return {**d.as_dict(), "reference": reference(d.code)}

@@ -155,3 +155,19 @@ def check_name(name: str) -> None:
         raise QueryError(f"{name!r} is not a valid DNS name")
     if any(c.isspace() for c in body):
         raise QueryError(f"{name!r} is not a valid DNS name")
+
+
+def service_name_forms(snap: Snapshot, namespace: str) -> list[str]:
+    """Every name a pod in `namespace` may use for each Service, Service by Service: the short
+    name in its own namespace (the first search domain, `<ns>.svc.<zone>`), then `svc.ns`,
+    `svc.ns.svc` (the second and third search domains complete them) and the absolute name.
+    kubernetes/dns docs/specification.md 2.3.1 (A records of a Service); the search list
+    `<ns>.svc.<zone> svc.<zone> <zone>` is the kubelet's (pkg/kubelet/network/dns/dns.go)."""
+    domain = snap.cluster.domain.rstrip(".")
+    names: list[str] = []
+    for svc in snap.services:
+        if svc.namespace == namespace:
+            names.append(svc.name)
+        names += [f"{svc.name}.{svc.namespace}", f"{svc.name}.{svc.namespace}.svc",
+                  f"{svc.name}.{svc.namespace}.svc.{domain}."]
+    return names

@@ -61,17 +61,17 @@ def load_document_text(text: str | bytes) -> dict[str, Any]:
     return docs[0]
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, set | frozenset):
-        return sorted((_jsonable(v) for v in value), key=str)
+        return sorted((jsonable(v) for v in value), key=str)
     if isinstance(value, datetime):
         return value.isoformat()
     if is_dataclass(value) and not isinstance(value, type):
-        return _jsonable(asdict(value))
+        return jsonable(asdict(value))
     if value is None or isinstance(value, str | int | float | bool):
         return value
     return str(value)
@@ -99,7 +99,7 @@ def _answer(snapshot: Any, build: Any, query: Any) -> dict[str, Any]:
     except Exception as exc:  # one broken handler must not sink the document
         return {"kind": kind, "error": f"internal error: {type(exc).__name__}: {exc}"}
     out = {"kind": kind}
-    out.update(_jsonable(answer) if isinstance(answer, Mapping) else {"answer": _jsonable(answer)})
+    out.update(jsonable(answer) if isinstance(answer, Mapping) else {"answer": jsonable(answer)})
     out["kind"] = kind
     return out
 

@@ -25,6 +25,14 @@ def env_list(name: str, default: str) -> list[str]:
     return [v.strip() for v in os.environ.get(name, default).split(",") if v.strip()]
 
 
+def env_float(name: str, default: float) -> float:
+    """A number from the environment; unset, empty or not a number gives the default."""
+    try:
+        return float(os.environ.get(name) or default)
+    except ValueError:
+        return default
+
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me")
 DEBUG = env_bool("DEBUG", True)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
@@ -157,6 +165,25 @@ CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", 
 CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "660"))
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# The local admin `manage.py setup_local` (make run) creates; no password: one generated once.
+KUBENET_ADMIN_USER = os.environ.get("KUBENET_ADMIN_USER", "admin")
+KUBENET_ADMIN_PASSWORD = os.environ.get("KUBENET_ADMIN_PASSWORD", "")
+
+# Check runs (checks/runs.py; README "Check runs"). Seconds unless said.
+KUBENET_RUN_HEARTBEAT_INTERVAL = env_float("KUBENET_RUN_HEARTBEAT_INTERVAL", 5)
+KUBENET_RUN_HEARTBEAT_TIMEOUT = env_float("KUBENET_RUN_HEARTBEAT_TIMEOUT", 30)
+KUBENET_RUN_REAP_INTERVAL = env_float("KUBENET_RUN_REAP_INTERVAL", 15)
+KUBENET_RUN_QUEUED_TIMEOUT = env_float("KUBENET_RUN_QUEUED_TIMEOUT", 600)
+KUBENET_RUN_MAX_ATTEMPTS = int(env_float("KUBENET_RUN_MAX_ATTEMPTS", 3))
+# Matrices of topologies with at least this many pods are split into row blocks by default.
+KUBENET_SHARD_PODS = int(env_float("KUBENET_SHARD_PODS", 2000))
+# Tests only: seconds of sleep after every unit of work and block, so progress is observable.
+KUBENET_CHECK_UNIT_DELAY = env_float("KUBENET_CHECK_UNIT_DELAY", 0)
+# `kubenet run --wait` on a queued run pings the workers (each ping waits this long for an
+# answer) and gives up saying no worker is up once none answered for KUBENET_NO_WORKER_AFTER.
+KUBENET_WORKER_PING_TIMEOUT = env_float("KUBENET_WORKER_PING_TIMEOUT", 1)
+KUBENET_NO_WORKER_AFTER = env_float("KUBENET_NO_WORKER_AFTER", 10)
 
 LOGGING = {
     "version": 1,

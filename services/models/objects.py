@@ -13,6 +13,8 @@ from typing import Any, ClassVar
 
 from django.db import models
 
+from services import hooks
+
 
 def _get(doc: dict, path: tuple[str, ...], default: Any = None) -> Any:
     for key in path:
@@ -110,7 +112,7 @@ class KubeObject(models.Model):
 
         if not self.topology_id:
             return
-        errors = validation_errors(self, self.rendered_manifest(getattr(self, "changed_columns", None)))
+        errors = hooks.validation_errors(self, self.rendered_manifest(getattr(self, "changed_columns", None)))
         if errors:
             raise ValidationError(errors)
 
@@ -384,27 +386,3 @@ def topology_rows(topology) -> list[KubeObject]:
         rows.extend(model.objects.filter(topology=topology))
     rows.sort(key=lambda r: (r.position, r.pk))
     return rows
-
-
-def validation_errors(row: KubeObject, manifest: dict) -> list[str]:
-    """What the API server would say of `manifest` in place of `row` in its topology: the
-    engine's validator, the one validation path for forms, API and import alike."""
-    from kubenet_site.semantics.manifests import build_snapshot
-
-    manifests = []
-    placed = False
-    for other in topology_rows(row.topology):
-        if other.pk == row.pk and type(other) is type(row):
-            manifests.append(manifest)
-            placed = True
-        else:
-            manifests.append(other.manifest)
-    if not placed:
-        manifests.append(manifest)
-    result = build_snapshot(manifests, row.topology.cluster_config())
-    kind = manifest.get("kind", row.kind)
-    meta = manifest.get("metadata") or {}
-    name = meta.get("name", "")
-    ns = meta.get("namespace") or (row.DEFAULT_NAMESPACE if row.NAMESPACED else "")
-    me = f"{kind}/{ns}/{name}" if ns else f"{kind}/{name}"
-    return [f"{e.field}: {e.message}" if e.field else e.message for e in result.errors if e.object == me]

@@ -13,9 +13,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
-from checks import check_command, cli
+from checks import check_command
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "demo" / "demo.yaml"
@@ -91,7 +91,7 @@ def tree(tmp_path: Path, files: dict[str, str]) -> Path:
 
 def check(*paths: Path | str, **kw) -> tuple[int, str]:
     out = io.StringIO()
-    code = cli.cmd_check(out, io.StringIO(), paths=[str(p) for p in paths], **kw)
+    code = check_command.cmd_check(out, io.StringIO(), paths=[str(p) for p in paths], **kw)
     return code, out.getvalue()
 
 
@@ -307,7 +307,7 @@ def test_topology_mode_uses_the_topology_name_as_source_and_its_stored_assertion
     topology = create_topology(Team.objects.create(name="default"), "demo", bootstrap=False)
     import_manifests(topology, DEMO.read_text() + "---\n" + ORPHAN + "---\n" + PASSING)
     out = io.StringIO()
-    code = cli.cmd_check(out, io.StringIO(), topology="demo", format="json", fail_on="warning")
+    code = check_command.cmd_check(out, io.StringIO(), topology="demo", format="json", fail_on="warning")
     doc = json.loads(out.getvalue())
     assert code == 1
     assert {f["source"] for f in doc["findings"]} == {"demo"}
@@ -318,9 +318,9 @@ def test_topology_mode_uses_the_topology_name_as_source_and_its_stored_assertion
 
 @pytest.mark.django_db
 def test_an_unknown_topology_is_a_usage_error():
-    with pytest.raises(check_command.CheckUsageError) as err:
-        cli.cmd_check(io.StringIO(), io.StringIO(), topology="nope")
-    assert err.value.code == 2 and 'topology "nope" not found' in str(err.value)
+    with pytest.raises(CommandError) as err:
+        call_command("kubenet", "check", "--topology", "nope", stdout=io.StringIO())
+    assert err.value.returncode == 2 and 'topology "nope" not found' in str(err.value)
 
 
 def test_the_documented_assertions_hold_over_the_demo(tmp_path):

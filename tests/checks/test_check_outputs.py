@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from checks import check_command, cli, matrix_command
+from checks import check_command, matrix_command
 from kubenet_site.semantics.diagnostics import catalogue
 
 NAMESPACE = "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n"
@@ -49,7 +49,7 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 
 def sarif_of(*paths: Path, **kw) -> tuple[int, dict]:
     out = io.StringIO()
-    code = cli.cmd_check(out, io.StringIO(), paths=[str(p) for p in paths], format="sarif", **kw)
+    code = check_command.cmd_check(out, io.StringIO(), paths=[str(p) for p in paths], format="sarif", **kw)
     return code, json.loads(out.getvalue())
 
 
@@ -103,10 +103,10 @@ def test_sarif_of_a_clean_file_has_no_results(tmp_path):
 def test_check_cluster_file_changes_the_cluster(tmp_path, block):
     app = write(tmp_path, "app.yaml", MANIFESTS)
     out = io.StringIO()
-    assert cli.cmd_check(out, io.StringIO(), paths=[str(app)], format="json") == 0
+    assert check_command.cmd_check(out, io.StringIO(), paths=[str(app)], format="json") == 0
     assert "nodeport-out-of-range" not in out.getvalue()
     out = io.StringIO()
-    code = cli.cmd_check(out, io.StringIO(), paths=[str(app)], format="json",
+    code = check_command.cmd_check(out, io.StringIO(), paths=[str(app)], format="json",
                          cluster=str(write(tmp_path, "cluster.yaml", block)))
     assert code == 1
     refused = [f for f in json.loads(out.getvalue())["findings"] if f["severity"] == "error"]
@@ -121,23 +121,23 @@ def test_check_cluster_file_changes_the_cluster(tmp_path, block):
 ])
 def test_bad_cluster_files_are_usage_errors(tmp_path, text, message):
     with pytest.raises(check_command.CheckUsageError) as err:
-        cli.cmd_check(io.StringIO(), io.StringIO(), paths=[str(write(tmp_path, "app.yaml", NAMESPACE))],
+        check_command.cmd_check(io.StringIO(), io.StringIO(), paths=[str(write(tmp_path, "app.yaml", NAMESPACE))],
                       cluster=str(write(tmp_path, "cluster.yaml", text)))
     assert err.value.code == 2 and message in str(err.value)
 
 
 def test_cluster_file_that_does_not_exist(tmp_path):
     with pytest.raises(check_command.CheckUsageError, match="--cluster"):
-        cli.cmd_check(io.StringIO(), io.StringIO(), paths=[str(write(tmp_path, "app.yaml", NAMESPACE))],
+        check_command.cmd_check(io.StringIO(), io.StringIO(), paths=[str(write(tmp_path, "app.yaml", NAMESPACE))],
                       cluster=str(tmp_path / "nope.yaml"))
 
 
 def test_cluster_goes_with_paths_not_a_topology(tmp_path):
     cluster = str(write(tmp_path, "cluster.yaml", "domain: example.internal\n"))
     with pytest.raises(check_command.CheckUsageError, match="--cluster goes with PATH"):
-        cli.cmd_check(io.StringIO(), io.StringIO(), topology="demo", cluster=cluster)
+        check_command.cmd_check(io.StringIO(), io.StringIO(), topology="demo", cluster=cluster)
     with pytest.raises(matrix_command.MatrixUsageError, match="--cluster goes with PATH"):
-        cli.cmd_matrix(io.StringIO(), io.StringIO(), topology="demo", type="nodeport", cluster=cluster)
+        matrix_command.cmd_matrix(io.StringIO(), io.StringIO(), topology="demo", type="nodeport", cluster=cluster)
 
 
 def test_matrix_cluster_file(tmp_path):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from checks import cli, matrix_command
+from checks import matrix_command
 from kubenet_site.semantics import matrix
 from kubenet_site.semantics.manifests import build_snapshot, load_documents
 
@@ -43,7 +43,7 @@ def snap():
 def run(fmt: str, kind: str, extra: dict, **source) -> str:
     out = io.StringIO()
     kw = {"paths": [str(DEMO)]} if not source else source
-    assert cli.cmd_matrix(out, io.StringIO(), type=kind, format=fmt, **kw, **extra) == 0
+    assert matrix_command.cmd_matrix(out, io.StringIO(), type=kind, format=fmt, **kw, **extra) == 0
     return out.getvalue()
 
 
@@ -104,7 +104,7 @@ def test_the_demo_clusterip_table_shows_what_policy_blocks(snap):
 ])
 def test_usage_errors(kw, message):
     with pytest.raises(matrix_command.MatrixUsageError) as err:
-        cli.cmd_matrix(io.StringIO(), io.StringIO(), paths=[str(DEMO)], **kw)
+        matrix_command.cmd_matrix(io.StringIO(), io.StringIO(), paths=[str(DEMO)], **kw)
     assert err.value.code == 2 and message in str(err.value)
 
 

@@ -28,11 +28,11 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from checks import kinds, runs, tasks
-from checks.dispatch import enqueue
+from checks import kinds, runs, steps, tasks
+from checks.dispatch import RUN_TASK, enqueue
 from checks.models import CheckRun, CheckRunBlock
 from checks.run_command import describe
-from checks.snapshot import topology_manifests
+from checks.snapshot import run_build, run_snapshot, topology_manifests
 from services.models import Topology
 
 from .conftest import ROOT, WorkerProcess, worker_env
@@ -61,9 +61,9 @@ def demo(transactional_db) -> Topology:
 
 
 @pytest.fixture
-def fast_reaper(monkeypatch):
+def fast_reaper(settings):
     """The test process reaps too (runs.refresh on every poll), with the workers' timeouts."""
-    monkeypatch.setattr(runs, "HEARTBEAT_TIMEOUT", 3.0)
+    settings.KUBENET_RUN_HEARTBEAT_TIMEOUT = 3.0
 
 
 @pytest.fixture
@@ -83,13 +83,13 @@ def workers(transactional_db, clean_broker, celery_app, tmp_path):
 
 def reference_result(run: CheckRun) -> dict:
     """What a clean, uninterrupted run computes: the same plan, in this process, no worker."""
-    snap = tasks.snapshot_of(run)
+    built = run_build(run)
     result: dict = {}
-    for step in kinds.plan(snap, list(run.checks)):
+    for step in kinds.plan(built, list(run.checks)):
         node = result
         for p in step.path[:-1]:
             node = node.setdefault(p, {})
-        node[step.path[-1]] = kinds.compute_step(step)[0]
+        node[step.path[-1]] = steps.compute_step(step)[0]
     return json.loads(json.dumps(result))
 
 
@@ -100,7 +100,7 @@ def step_errors(result: dict, run: CheckRun) -> list[str]:
             node = node[p]
         return node
 
-    return [lay["key"] for lay in run.plan if kinds.step_error(at(lay["key"]))]
+    return [lay["key"] for lay in run.plan if steps.step_error(at(lay["key"]))]
 
 
 def wait_until(run: CheckRun, predicate, timeout: float, what: str) -> CheckRun:
@@ -132,7 +132,7 @@ def test_a_run_completes_with_the_right_results_and_the_cli_shows_progress(worke
         code = exc.code
     text = out.getvalue()
     run = CheckRun.objects.get()
-    assert run.checks == list(kinds.KINDS)
+    assert run.checks == list(kinds.CHECK_KINDS)
     expected = reference_result(run)
     broken = step_errors(expected, run)  # the engine raising on a step: the run says so and fails
     if broken:
@@ -147,7 +147,7 @@ def test_a_run_completes_with_the_right_results_and_the_cli_shows_progress(worke
     assert run.attempts == 1 and run.started and run.finished and bool(run.error) == bool(broken)
     assert run.results() == expected
     # The engine's own answers, through the query door, for a few cells.
-    assert set(run.results()["endpoints"]) == {s.key for s in tasks.snapshot_of(run).services}
+    assert set(run.results()["endpoints"]) == {s.key for s in run_snapshot(run).services}
     assert {"dns", "env", "routing", "ingress", "policy", "diagnostics"} <= set(run.results())
     summary = dict(run.result["summary"])
     assert summary["services"] == len(expected["endpoints"]) and summary["pods"] == len(expected["env"])
@@ -161,7 +161,7 @@ def test_a_run_completes_with_the_right_results_and_the_cli_shows_progress(worke
 
     # A re-delivered message for a finished run changes nothing.
     finished = run.finished
-    assert "final" in enqueue(tasks.run_checks, run.pk).get(timeout=30)
+    assert "final" in enqueue(RUN_TASK, run.pk).get(timeout=30)
     run.refresh_from_db()
     assert (run.attempts, run.finished) == (1, finished)
 
@@ -172,9 +172,9 @@ def test_a_run_completes_with_the_right_results_and_the_cli_shows_progress(worke
     assert any("stale: the topology is now at revision" in line for line in describe(run))
 
 
-def test_sigkill_to_the_pool_child_mid_run_resumes_on_redelivery(workers, demo, monkeypatch):
+def test_sigkill_to_the_pool_child_mid_run_resumes_on_redelivery(workers, demo, settings):
     # The reaper waits 20 s here, so what brings the run back is Celery's own re-delivery.
-    monkeypatch.setattr(runs, "HEARTBEAT_TIMEOUT", 20.0)
+    settings.KUBENET_RUN_HEARTBEAT_TIMEOUT = 20.0
     worker = workers({**SLOW, "KUBENET_RUN_HEARTBEAT_TIMEOUT": "20"})
     run = runs.start_run(demo, FAULT_KINDS)
     run = wait_until(run, midway, 30, "midway")
@@ -286,7 +286,7 @@ def outcomes(result: dict) -> dict:
     """Each matrix's cells as outcome strings (rows x columns, by id)."""
     out = {}
     for kind, matrices in result.items():
-        if kind not in kinds.MATRIX_KINDS:
+        if kind not in kinds.matrix_kinds():
             continue
         for name, m in matrices.items():
             out[(kind, name)] = {(row["id"], col["id"]): m["verdicts"][str(m["cells"][r][c])]["outcome"]
@@ -377,25 +377,25 @@ def test_a_duplicate_delivery_while_the_run_is_worked_does_nothing(workers, demo
     workers(SLOW, concurrency=2)  # two pool children: the duplicate lands beside the original
     run = runs.start_run(demo, "endpoints,env")
     run = wait_until(run, midway, 30, "midway")
-    duplicate = enqueue(tasks.run_checks, run.pk).get(timeout=30)
+    duplicate = enqueue(RUN_TASK, run.pk).get(timeout=30)
     assert duplicate == f"run {run.pk} is held by another live process"
     run = wait_until(run, lambda r: r.is_final, 30, "final")
     assert (run.status, run.attempts) == ("succeeded", 1)
     assert run.results() == reference_result(run)
 
 
-def test_the_reaper_gives_up_on_a_run_whose_workers_keep_dying(demo, fast_reaper):
+def test_the_reaper_gives_up_on_a_run_whose_workers_keep_dying(demo, fast_reaper, settings):
     from datetime import timedelta
 
     from django.utils import timezone
 
     old = timezone.now() - timedelta(seconds=10)
     run = CheckRun.objects.create(topology=demo, revision=demo.revision, checks=["endpoints"],
-                                  status="running", attempts=runs.MAX_ATTEMPTS, heartbeat=old,
+                                  status="running", attempts=settings.KUBENET_RUN_MAX_ATTEMPTS, heartbeat=old,
                                   worker="elsewhere:1")
     assert runs.reap() == [run.pk]
     run.refresh_from_db()
-    assert run.status == "failed" and f"lost {runs.MAX_ATTEMPTS} times" in run.error
+    assert run.status == "failed" and f"lost {settings.KUBENET_RUN_MAX_ATTEMPTS} times" in run.error
     fresh = CheckRun.objects.create(topology=demo, revision=demo.revision, checks=["endpoints"],
                                     status="running", attempts=1, heartbeat=timezone.now(), worker="elsewhere:1")
     assert runs.reap() == []  # a recent heartbeat: still alive as far as anyone can tell
@@ -407,25 +407,25 @@ def test_a_step_the_engine_cannot_compute_is_recorded_and_the_others_still_run()
     def boom():
         raise ZeroDivisionError("division by zero")
 
-    ok = kinds.Step(("a",), "a", [kinds.Unit("x", lambda: 1), kinds.Unit("y", lambda: 2)])
-    bad = kinds.Step(("b",), "b", [kinds.Unit("x", lambda: 1), kinds.Unit("y", boom)])
-    assert kinds.compute_step(ok) == ({"x": 1, "y": 2}, "")
-    value, trace = kinds.compute_step(bad)
+    ok = steps.Step(("a",), "a", [steps.Unit("x", lambda: 1), steps.Unit("y", lambda: 2)])
+    bad = steps.Step(("b",), "b", [steps.Unit("x", lambda: 1), steps.Unit("y", boom)])
+    assert steps.compute_step(ok) == ({"x": 1, "y": 2}, "")
+    value, trace = steps.compute_step(bad)
     assert value == {"error": "ZeroDivisionError: division by zero"} and "Traceback" in trace
-    assert kinds.step_error(value) == "ZeroDivisionError: division by zero"
-    assert kinds.step_error({"x": 1}) is None
+    assert steps.step_error(value) == "ZeroDivisionError: division by zero"
+    assert steps.step_error({"x": 1}) is None
 
 
-def test_large_topologies_are_sharded_by_default(demo, monkeypatch):
-    snap = tasks.snapshot_of(CheckRun(input={"cluster": demo.cluster_document(),
+def test_large_topologies_are_sharded_by_default(demo, settings):
+    snap = run_snapshot(CheckRun(input={"cluster": demo.cluster_document(),
                                              "manifests": topology_manifests(demo)}))
     assert kinds.auto_shards(snap) == 1
-    monkeypatch.setattr(kinds, "SHARD_PODS", 4)
+    settings.KUBENET_SHARD_PODS = 4
     assert kinds.auto_shards(snap) == len(snap.pods) // 4 >= 2
 
 
 def test_the_admin_action_reports_a_broker_down_and_no_run_is_left(demo, client, django_user_model, monkeypatch):
-    def down(task, *args, **kwargs):
+    def down(name, *args, **kwargs):
         raise runs.BrokerUnavailable("the task queue is unavailable (test); nothing was started.")
 
     monkeypatch.setattr(runs, "enqueue", down)  # after the row is inserted, inside its transaction

@@ -8,14 +8,14 @@ import pytest
 from celery import Celery
 from django.conf import settings
 
-from checks.dispatch import BrokerUnavailable, enqueue
+from checks.dispatch import PING_TASK, BrokerUnavailable, enqueue
 from checks.tasks import ping
 
 pytestmark = pytest.mark.workers
 
 
 def test_ping_goes_through_a_real_worker_and_database(worker):
-    result = enqueue(ping, "hello")
+    result = enqueue(PING_TASK, "hello")
     assert result.get(timeout=30) == {"payload": "hello", "database": "postgresql", "select": 1}
 
 
@@ -30,10 +30,10 @@ def dead_broker_app(url: str) -> Celery:
 @pytest.mark.parametrize("url", ["redis://127.0.0.1:1/0"], ids=["nothing listens on the port"])
 def test_starting_work_with_the_broker_down_fails_fast_and_clearly(url):
     app = dead_broker_app(url)
-    task = app.task(name="checks.ping")(ping.run)
+    app.task(name=PING_TASK)(ping.run)
     started = time.monotonic()
     with pytest.raises(BrokerUnavailable) as info:
-        enqueue(task, "hello")
+        enqueue(PING_TASK, "hello", app=app)
     elapsed = time.monotonic() - started
     assert "the task queue is unavailable" in str(info.value)
     assert "nothing was started" in str(info.value)

@@ -5,7 +5,6 @@ once and kept in var/admin-password; the command prints how to log in either way
 
 from __future__ import annotations
 
-import os
 import secrets
 from pathlib import Path
 
@@ -23,7 +22,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--demo", help="a manifest file to load as topology `demo` when it is absent")
-        parser.add_argument("--username", default=os.environ.get("KUBENET_ADMIN_USER", "admin"))
+        parser.add_argument("--username", default=settings.KUBENET_ADMIN_USER)
         parser.add_argument("--url", default="http://127.0.0.1:8000", help="where the app will be served")
 
     def handle(self, *args, demo: str | None = None, username: str = "admin", url: str = "", **options):
@@ -43,8 +42,8 @@ class Command(BaseCommand):
             f" (admin pages: {url.rstrip('/')}/admin/)."))
 
     def password(self) -> str:
-        if os.environ.get("KUBENET_ADMIN_PASSWORD"):
-            return os.environ["KUBENET_ADMIN_PASSWORD"]
+        if settings.KUBENET_ADMIN_PASSWORD:
+            return settings.KUBENET_ADMIN_PASSWORD
         path = Path(settings.VAR_DIR) / "admin-password"
         if path.exists():
             return path.read_text().strip()
