@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from kubenet_site.semantics import assertion_sets as sets
 from kubenet_site.semantics import diagnostics as lint
 from kubenet_site.semantics import query
 from kubenet_site.semantics.manifests import (
@@ -90,10 +91,11 @@ class AssertionResult:
     source: str
     message: str = ""
     answer: dict[str, Any] = field(default_factory=dict)
+    failures: list[dict[str, str]] = field(default_factory=list)  # {client, target, verdict}
 
     def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "passed": self.passed, "verdict": self.verdict, "severity": self.severity,
-                "source": self.source, "message": self.message}
+                "source": self.source, "message": self.message, "failures": self.failures}
 
 
 @dataclass(frozen=True)
@@ -412,22 +414,49 @@ def judge(assertion: Assertion, answer: Mapping[str, Any]) -> AssertionResult:
                            "; ".join(wrong), dict(answer))
 
 
-def evaluate_assertions(loaded: Loaded, cluster: Mapping[str, Any] | None) -> list[AssertionResult]:
-    """All assertions in one query document over the same manifests (one cluster build)."""
+def judge_expansion(assertion: Assertion, plan: sets.Expansion, answers: list[dict[str, Any]]) -> AssertionResult:
+    """One assertion's result from its members' answers: it holds when every member's does;
+    `failures` names each member that breaks it (a one-query assertion: itself)."""
+    if plan.error is not None:
+        return AssertionResult(assertion.name, False, f"error: {plan.error}", assertion.severity, assertion.source,
+                               f"the query failed: {plan.error}")
+    if plan.members is None:
+        result = judge(assertion, answers[plan.start])
+        if not result.passed:
+            result.failures = [{"client": str(assertion.query.get("from") or assertion.query.get("pod") or ""),
+                                "target": sets.target_of(assertion.query), "verdict": result.verdict}]
+        return result
+    judged = [(m, judge(assertion, sets.member_answer(m.query, answers[plan.start + i])))
+              for i, m in enumerate(plan.members)]
+    broken = [(m, r) for m, r in judged if not r.passed]
+    message = ""
+    if broken:
+        m, r = broken[0]
+        message = f"{len(broken)} of {len(judged)} member(s) break it; first {m.client} -> {m.target}: {r.message}"
+    return AssertionResult(assertion.name, not broken, sets.summary(r.verdict for _, r in judged), assertion.severity,
+                           assertion.source, message,
+                           failures=[{"client": m.client, "target": m.target, "verdict": r.verdict} for m, r in broken])
+
+
+def evaluate_assertions(loaded: Loaded, cluster: Mapping[str, Any] | None, build: Any = None) -> list[AssertionResult]:
+    """All assertions (sets expanded into one query per member) in one query document over the
+    same manifests; `build` (that cluster, built already) names the members of sets."""
     if not loaded.assertions:
         return []
-    document = {"cluster": dict(cluster) if cluster else None, "manifests": loaded.objects,
-                "queries": [a.query for a in loaded.assertions]}
+    if build is None:
+        build = build_snapshot(loaded.objects, parse_cluster(cluster))
+    flat, plans = sets.expand_all(build.snapshot, [a.query for a in loaded.assertions])
+    document = {"cluster": dict(cluster) if cluster else None, "manifests": loaded.objects, "queries": flat}
     try:
-        answers = query.run(document)["answers"]
+        answers = query.run(document)["answers"] if flat else []
     except query.QueryRefused as exc:
-        answers = [{"kind": a.query.get("kind"), "error": f"{exc.where}: {exc.error}"} for a in loaded.assertions]
-    return [judge(a, ans) for a, ans in zip(loaded.assertions, answers, strict=True)]
+        answers = [{"kind": q.get("kind"), "error": f"{exc.where}: {exc.error}"} for q in flat]
+    return [judge_expansion(a, p, answers) for a, p in zip(loaded.assertions, plans, strict=True)]
 
 
 def check(loaded: Loaded, cluster: Mapping[str, Any] | None = None, fail_on: str = "error") -> Report:
-    findings, _ = evaluate_findings(loaded, cluster)
-    return Report(findings, evaluate_assertions(loaded, cluster), fail_on, loaded)
+    findings, build = evaluate_findings(loaded, cluster)
+    return Report(findings, evaluate_assertions(loaded, cluster, build), fail_on, loaded)
 
 
 # --- rendering -------------------------------------------------------------------------------------

@@ -122,3 +122,48 @@ def summary(verdicts: Iterable[str]) -> str:
     if len(counts) == 1:
         return next(iter(counts))
     return "mixed (" + ", ".join(f"{v}: {n}" for v, n in sorted(counts.items())) + ")"
+
+
+def target_of(query: Mapping[str, Any]) -> str:
+    """What a one-query assertion is about, for its `failures` entry."""
+    if query.get("kind") == "ingress-route" and isinstance(query.get("request"), Mapping):
+        req = query["request"]
+        return f"{req.get('scheme') or 'http'}://{req.get('host') or ''}{req.get('path') or '/'}"
+    for key in ("to", "name", "service", "pod"):
+        if query.get(key) is not None:
+            return str(query[key])
+    return ""
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """Where one assertion's member queries sit in the flat list answered at once: `members`
+    None for a one-query assertion, `error` when its sets could not be expanded."""
+
+    start: int
+    members: tuple[Member, ...] | None = None
+    error: str | None = None
+
+    @property
+    def count(self) -> int:
+        return 0 if self.error else (1 if self.members is None else len(self.members))
+
+
+def expand_all(snap: Snapshot, queries: Iterable[Mapping[str, Any]]) -> tuple[list[dict[str, Any]],
+                                                                               list[Expansion]]:
+    """Every assertion's queries, flattened (one per member of a set), with where each went."""
+    flat: list[dict[str, Any]] = []
+    plans: list[Expansion] = []
+    for q in queries:
+        if not is_set_query(q):
+            plans.append(Expansion(len(flat)))
+            flat.append(dict(q))
+            continue
+        try:
+            found = members(snap, q)
+        except QueryError as exc:
+            plans.append(Expansion(len(flat), error=str(exc)))
+            continue
+        plans.append(Expansion(len(flat), tuple(found)))
+        flat.extend(m.query for m in found)
+    return flat, plans

@@ -313,7 +313,7 @@ def test_topology_mode_uses_the_topology_name_as_source_and_its_stored_assertion
     assert {f["source"] for f in doc["findings"]} == {"demo"}
     assert ("selector-matches-nothing", "Service/shop/orphan") in {(f["code"], f["object"]) for f in doc["findings"]}
     assert doc["assertions"] == [{"name": "db-closed-to-frontend", "passed": True, "verdict": "blocked",
-                                  "severity": "error", "source": "demo", "message": ""}]
+                                  "severity": "error", "source": "demo", "message": "", "failures": []}]
 
 
 @pytest.mark.django_db
