@@ -438,25 +438,24 @@ def judge_expansion(assertion: Assertion, plan: sets.Expansion, answers: list[di
                            failures=[{"client": m.client, "target": m.target, "verdict": r.verdict} for m, r in broken])
 
 
-def evaluate_assertions(loaded: Loaded, cluster: Mapping[str, Any] | None, build: Any = None) -> list[AssertionResult]:
-    """All assertions (sets expanded into one query per member) in one query document over the
-    same manifests; `build` (that cluster, built already) names the members of sets."""
+def evaluate_assertions(loaded: Loaded, build: Any) -> list[AssertionResult]:
+    """All assertions answered over the cluster evaluate_findings built (one build for both),
+    a set expanded into one query per member."""
     if not loaded.assertions:
         return []
-    if build is None:
-        build = build_snapshot(loaded.objects, parse_cluster(cluster))
-    flat, plans = sets.expand_all(build.snapshot, [a.query for a in loaded.assertions])
-    document = {"cluster": dict(cluster) if cluster else None, "manifests": loaded.objects, "queries": flat}
     try:
-        answers = query.run(document)["answers"] if flat else []
-    except query.QueryRefused as exc:
-        answers = [{"kind": q.get("kind"), "error": f"{exc.where}: {exc.error}"} for q in flat]
+        load_documents(loaded.objects)  # the limits a query document's manifests are held to
+    except ManifestError as exc:
+        error = f"manifests: {exc.where}: {exc.message}" if exc.where else f"manifests: {exc.message}"
+        return [judge(a, {"kind": a.query.get("kind"), "error": error}) for a in loaded.assertions]
+    flat, plans = sets.expand_all(build.snapshot, [a.query for a in loaded.assertions])
+    answers = query.answer_queries(build, flat)
     return [judge_expansion(a, p, answers) for a, p in zip(loaded.assertions, plans, strict=True)]
 
 
 def check(loaded: Loaded, cluster: Mapping[str, Any] | None = None, fail_on: str = "error") -> Report:
     findings, build = evaluate_findings(loaded, cluster)
-    return Report(findings, evaluate_assertions(loaded, cluster, build), fail_on, loaded)
+    return Report(findings, evaluate_assertions(loaded, build), fail_on, loaded)
 
 
 # --- rendering -------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from kubenet_site.semantics.dnsnames import service_name_forms
 from kubenet_site.semantics.manifests import BuildResult
 from kubenet_site.semantics.types import CLUSTER_IP, EXTERNAL_NAME, LOAD_BALANCER, NODE_PORT, Snapshot
 
+from .check_command import Loaded, evaluate_assertions, is_assertion, load_objects
 from .steps import Step, Unit, answer, matrix_step, step_error
 
 Summary = dict[str, Any]
@@ -103,11 +104,29 @@ def plan_policy(snap: Snapshot) -> list[Step]:
                         snap, port, proto) for port, proto in policy_ports(snap)]
 
 
+def stored_assertions(build: BuildResult) -> Loaded:
+    """The connectivity assertions kept among the objects (an unmodelled kind), in order, and
+    the findings of reading them (assertion-invalid), as `kubenet check --topology` reads them."""
+    return load_objects([o.raw for o in build.snapshot.others if is_assertion(o.raw)], "")
+
+
 def plan_diagnostics(build: BuildResult) -> list[Step]:
-    """What `kubenet check` reports of the same objects: refusals, build warnings and lints,
-    each with its upstream reference."""
-    return [Step(("diagnostics",), "diagnostics", [
-        Unit("", lambda: [diagnostics.finding_dict(d) for d in diagnostics.findings(build)])])]
+    """What `kubenet check` reports of the same objects: malformed assertions, refusals, build
+    warnings and lints, each with its upstream reference."""
+    def compute() -> list[dict[str, Any]]:
+        problems = [{k: v for k, v in f.as_dict().items() if k != "source"} for f in stored_assertions(build).findings]
+        return problems + [diagnostics.finding_dict(d) for d in diagnostics.findings(build)]
+
+    return [Step(("diagnostics",), "diagnostics", [Unit("", compute)])]
+
+
+def plan_assertions(build: BuildResult) -> list[Step]:
+    """Every stored assertion answered over the run's cluster (sets expanded per member)."""
+    def compute() -> list[dict[str, Any]]:
+        return [{k: v for k, v in r.as_dict().items() if k != "source"}
+                for r in evaluate_assertions(stored_assertions(build), build)]
+
+    return [Step(("assertions",), "connectivity assertions", [Unit("", compute)])]
 
 
 # Summarizers ---------------------------------------------------------------------------------
@@ -139,6 +158,10 @@ def summarize_matrix(key: str, value: Any) -> Summary:
     return {f"{key.replace('/', ' ', 1)} cells": ", ".join(f"{n} {o}" for o, n in sorted(counts.items()))}
 
 
+def summarize_assertions(key: str, value: Any) -> Summary:
+    return {"assertions": len(value), "assertions failed": sum(1 for a in value if not a.get("passed"))}
+
+
 def summarize_diagnostics(key: str, value: Any) -> Summary:
     out: Summary = {}
     for d in value:
@@ -158,6 +181,8 @@ CHECK_KINDS: dict[str, CheckKind] = {k.name: k for k in (
     CheckKind("policy", "NetworkPolicy pod matrix", plan_policy, summarize_matrix, matrix=True),
     CheckKind("diagnostics", "refusals, build warnings and lint findings", plan_diagnostics, summarize_diagnostics,
               needs_build=True),
+    CheckKind("assertions", "the connectivity assertions stored in the topology", plan_assertions,
+              summarize_assertions, needs_build=True),
 )}
 
 

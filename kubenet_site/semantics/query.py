@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, is_dataclass
 from datetime import datetime
 from typing import Any
@@ -102,6 +102,11 @@ def _answer(snapshot: Any, build: Any, query: Any) -> dict[str, Any]:
     out.update(jsonable(answer) if isinstance(answer, Mapping) else {"answer": jsonable(answer)})
     out["kind"] = kind
     return out
+
+
+def answer_queries(build: Any, queries: Sequence[Any]) -> list[dict[str, Any]]:
+    """Each query answered over a cluster already built (one answer per query, in order)."""
+    return [_answer(build.snapshot, build, q) for q in queries]
 
 
 def _diagnose(snapshot: Any) -> list[dict[str, str]]:
