@@ -1,10 +1,10 @@
 """`kubenet check PATH...|--topology NAME`: every diagnostic and every broken connectivity
-assertion, as text, JSON or JUnit; exit 1 when one reaches the `--fail-on` threshold.
+assertion, as text, JSON, JUnit or SARIF; exit 1 when one reaches the `--fail-on` threshold.
 
 PATH mode never touches the database: files are read, assertion documents (docs/assertions.md)
 are set apart, the rest is built into a cluster by the engine (build_snapshot's refusals are
 errors; diagnostics.diagnose, Ingress conflicts included, adds warnings and infos) and the assertions
-are answered by query.run over the same manifests. --topology reads the stored topology through
+(semantics/assertions.py) are answered over that same build. --topology reads the stored topology through
 services.queries.get_topology; assertion objects kept in it (an unmodelled kind) are evaluated
 too.
 """
@@ -19,14 +19,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from kubenet_site.semantics import assertion_sets as sets
+from kubenet_site.semantics import assertions
 from kubenet_site.semantics import diagnostics as lint
-from kubenet_site.semantics import query
+from kubenet_site.semantics.assertions import (
+    ASSERTION_KIND,
+    Assertion,
+    AssertionResult,
+    is_assertion,
+    judge,
+    main_verdict,  # noqa: F401  (re-exported: callers of check_command's assertion helpers)
+    matches,  # noqa: F401
+)
 from kubenet_site.semantics.manifests import (
-    CLUSTER_SCOPED,
+    BuildResult,
     ManifestError,
     build_snapshot,
-    generated_name,
+    finding_names,
     load_documents,
     parse_cluster,
     parse_yaml_documents,
@@ -36,12 +44,8 @@ from kubenet_site.semantics.yaml_lines import document_lines
 from . import sarif
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
-ASSERTION_API = "kubenet.io/v1alpha1"
-ASSERTION_KIND, ASSERTION_LIST = "ConnectivityAssertion", "AssertionList"
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 THRESHOLDS = {"error": 2, "warning": 1, "never": None}
-# The answer field that carries a query's main outcome, by preference.
-MAIN_FIELDS = ("verdict", "outcome", "rcode")
 
 
 class CheckUsageError(Exception):
@@ -71,31 +75,6 @@ class Finding:
     def as_dict(self) -> dict[str, str]:
         return {"code": self.code, "severity": self.severity, "object": self.object, "field": self.field,
                 "message": self.message, "source": self.source, "reference": self.reference}
-
-
-@dataclass
-class Assertion:
-    name: str
-    query: Any
-    expect: Any
-    severity: str = "error"
-    source: str = ""
-
-
-@dataclass
-class AssertionResult:
-    name: str
-    passed: bool
-    verdict: str
-    severity: str
-    source: str
-    message: str = ""
-    answer: dict[str, Any] = field(default_factory=dict)
-    failures: list[dict[str, str]] = field(default_factory=list)  # {client, target, verdict}
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "passed": self.passed, "verdict": self.verdict, "severity": self.severity,
-                "source": self.source, "message": self.message, "failures": self.failures}
 
 
 @dataclass(frozen=True)
@@ -190,57 +169,13 @@ def read_cluster_file(path: str) -> dict[str, Any]:
     return block
 
 
-def is_assertion(doc: Any) -> bool:
-    return isinstance(doc, Mapping) and doc.get("kind") in (ASSERTION_KIND, ASSERTION_LIST) and \
-        isinstance(doc.get("apiVersion"), str) and doc["apiVersion"].startswith("kubenet.io/")
-
-
-def _invalid(loaded: Loaded, name: str, fld: str, message: str, source: str) -> None:
-    loaded.findings.append(Finding("assertion-invalid", "error", f"{ASSERTION_KIND}/{name}", fld, message, source))
-
-
 def add_assertions(loaded: Loaded, doc: Mapping[str, Any], source: str) -> None:
-    """One ConnectivityAssertion, or an AssertionList's `items` (each may leave out
-    apiVersion and kind). A malformed one is an `assertion-invalid` error finding."""
-    name = (doc.get("metadata") or {}).get("name") if isinstance(doc.get("metadata"), Mapping) else None
-    label = name if isinstance(name, str) and name else "?"
-    if doc.get("apiVersion") != ASSERTION_API:
-        _invalid(loaded, label, "apiVersion", f"unsupported apiVersion {doc.get('apiVersion')!r} "
-                                             f"(kubenet reads {ASSERTION_API})", source)
-        return
-    if doc.get("kind") == ASSERTION_LIST:
-        items = doc.get("items")
-        if not isinstance(items, list):
-            _invalid(loaded, label, "items", "an AssertionList needs `items`, a list of assertions", source)
-            return
-        for i, item in enumerate(items):
-            where = f"{source}, item {i + 1}"
-            if not isinstance(item, Mapping):
-                _invalid(loaded, "?", f"items[{i}]", "an assertion must be a mapping", where)
-                continue
-            add_assertions(loaded, {"apiVersion": ASSERTION_API, "kind": ASSERTION_KIND, **item}, where)
-        return
-    if label == "?":
-        _invalid(loaded, label, "metadata.name", "Required value: an assertion needs metadata.name", source)
-        return
-    spec = doc.get("spec")
-    if not isinstance(spec, Mapping):
-        _invalid(loaded, label, "spec", "Required value: spec with `query` and `expect`", source)
-        return
-    q, expect = spec.get("query"), spec.get("expect")
-    if not isinstance(q, Mapping) or not isinstance(q.get("kind"), str):
-        _invalid(loaded, label, "spec.query", "Required value: a query of interfaces.md (a mapping with `kind`)",
-                 source)
-        return
-    if not isinstance(expect, Mapping) or not expect:
-        _invalid(loaded, label, "spec.expect", "Required value: a mapping of answer fields and their values",
-                 source)
-        return
-    severity = spec.get("severity", "error")
-    if severity not in SEVERITY_RANK:
-        _invalid(loaded, label, "spec.severity", f"unsupported value {severity!r}: error, warning or info", source)
-        return
-    loaded.assertions.append(Assertion(label, dict(q), dict(expect), severity, source))
+    """The assertions of one document (assertions.parse); a malformed one is an
+    `assertion-invalid` error finding."""
+    found, problems = assertions.parse(doc, source)
+    loaded.assertions += found
+    loaded.findings += [Finding("assertion-invalid", "error", f"{ASSERTION_KIND}/{p.name}", p.field, p.message,
+                                p.source) for p in problems]
 
 
 def add_text(loaded: Loaded, text: str | bytes, name: str) -> None:
@@ -299,29 +234,9 @@ def load_objects(objects: Iterable[dict[str, Any]], source: str) -> Loaded:
 
 # --- evaluating ------------------------------------------------------------------------------------
 
-def _object_names(objects: list[dict[str, Any]]) -> list[tuple[str, ...]]:
-    """The names build_snapshot gives each object in its findings (`Kind/ns/name`, and the
-    `Kind/name` label of objects refused before their namespace is known)."""
-    out = []
-    for index, obj in enumerate(objects):
-        if not isinstance(obj, dict):
-            out.append((f"document {index + 1}",))
-            continue
-        kind = obj.get("kind") if isinstance(obj.get("kind"), str) and obj.get("kind") else "?"
-        meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
-        name = meta.get("name")
-        if not (isinstance(name, str) and name) and isinstance(meta.get("generateName"), str):
-            name = generated_name(meta["generateName"], index)
-        name = name if isinstance(name, str) and name else "?"
-        ns = meta.get("namespace") or "default"
-        full = f"{kind}/{name}" if kind in CLUSTER_SCOPED else f"{kind}/{ns}/{name}"
-        out.append((full, f"{kind}/{name}", f"document {index + 1}"))
-    return out
-
-
 def _source_index(objects: list[dict[str, Any]], sources: list[str]) -> dict[str, list[str]]:
     index: dict[str, list[str]] = {}
-    for names, source in zip(_object_names(objects), sources, strict=True):
+    for names, source in zip(finding_names(objects), sources, strict=True):
         for n in names:
             index.setdefault(n, []).append(source)
     return index
@@ -351,96 +266,8 @@ def evaluate_findings(loaded: Loaded, cluster: Mapping[str, Any] | None) -> tupl
     return findings, build
 
 
-def main_verdict(answer: Mapping[str, Any]) -> str:
-    """The answer's main outcome (verdict, outcome, rcode; valid for validate), or its error."""
-    if "error" in answer:
-        return f"error: {answer['error']}"
-    for key in MAIN_FIELDS:
-        if key in answer:
-            return str(answer[key])
-    if "valid" in answer:
-        return "valid" if answer["valid"] else "invalid"
-    return "answered"
-
-
-def _canon(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, default=str)
-
-
-def matches(expected: Any, actual: Any) -> bool:
-    """A mapping matches when every key it names matches (others are ignored); a list when it
-    holds the same items, in any order; anything else when equal (numbers and their text alike:
-    `port: 80` matches "80")."""
-    if isinstance(expected, Mapping):
-        return isinstance(actual, Mapping) and all(k in actual and matches(v, actual[k])
-                                                   for k, v in expected.items())
-    if isinstance(expected, list):
-        if not isinstance(actual, list) or len(expected) != len(actual):
-            return False
-        remaining = list(actual)
-        for item in expected:
-            hit = next((i for i, a in enumerate(remaining) if matches(item, a)), None)
-            if hit is None:
-                return False
-            remaining.pop(hit)
-        return True
-    if isinstance(expected, bool) or isinstance(actual, bool):
-        return isinstance(expected, bool) and isinstance(actual, bool) and expected is actual
-    if expected == actual:
-        return True
-    if isinstance(expected, int | float | str) and isinstance(actual, int | float | str):
-        return str(expected) == str(actual)
-    return False
-
-
-def judge(assertion: Assertion, answer: Mapping[str, Any]) -> AssertionResult:
-    verdict = main_verdict(answer)
-    wrong = []
-    for key, want in assertion.expect.items():
-        if key == "error":  # expect an error: true, or a piece of its message
-            got = answer.get("error")
-            ok = got is not None and (want is True or (isinstance(want, str) and want in got))
-            if want is False:
-                ok = got is None
-        else:
-            ok = key in answer and matches(want, answer[key])
-        if not ok:
-            shown = _canon(answer.get(key)) if key in answer else "nothing"
-            wrong.append(f"{key}: expected {_canon(want)}, got {shown}")
-    if "error" in answer and "error" not in assertion.expect:
-        wrong.insert(0, f"the query failed: {answer['error']}")
-        wrong = wrong[:1]
-    return AssertionResult(assertion.name, not wrong, verdict, assertion.severity, assertion.source,
-                           "; ".join(wrong), dict(answer))
-
-
-def judge_expansion(assertion: Assertion, plan: sets.Expansion, answers: list[dict[str, Any]]) -> AssertionResult:
-    """One assertion's result from its members' answers: it holds when every member's does;
-    `failures` names each member that breaks it (a one-query assertion: itself)."""
-    if plan.error is not None:
-        return AssertionResult(assertion.name, False, f"error: {plan.error}", assertion.severity, assertion.source,
-                               f"the query failed: {plan.error}")
-    if plan.members is None:
-        result = judge(assertion, answers[plan.start])
-        if not result.passed:
-            result.failures = [{"client": str(assertion.query.get("from") or assertion.query.get("pod") or ""),
-                                "target": sets.target_of(assertion.query), "verdict": result.verdict}]
-        return result
-    judged = [(m, judge(assertion, sets.member_answer(m.query, answers[plan.start + i])))
-              for i, m in enumerate(plan.members)]
-    broken = [(m, r) for m, r in judged if not r.passed]
-    message = ""
-    if broken:
-        m, r = broken[0]
-        message = f"{len(broken)} of {len(judged)} member(s) break it; first {m.client} -> {m.target}: {r.message}"
-    return AssertionResult(assertion.name, not broken, sets.summary(r.verdict for _, r in judged), assertion.severity,
-                           assertion.source, message,
-                           failures=[{"client": m.client, "target": m.target, "verdict": r.verdict} for m, r in broken])
-
-
-def evaluate_assertions(loaded: Loaded, build: Any) -> list[AssertionResult]:
-    """All assertions answered over the cluster evaluate_findings built (one build for both),
-    a set expanded into one query per member."""
+def evaluate_assertions(loaded: Loaded, build: BuildResult) -> list[AssertionResult]:
+    """All assertions answered over the cluster evaluate_findings built (one build for both)."""
     if not loaded.assertions:
         return []
     try:
@@ -448,9 +275,7 @@ def evaluate_assertions(loaded: Loaded, build: Any) -> list[AssertionResult]:
     except ManifestError as exc:
         error = f"manifests: {exc.where}: {exc.message}" if exc.where else f"manifests: {exc.message}"
         return [judge(a, {"kind": a.query.get("kind"), "error": error}) for a in loaded.assertions]
-    flat, plans = sets.expand_all(build.snapshot, [a.query for a in loaded.assertions])
-    answers = query.answer_queries(build, flat)
-    return [judge_expansion(a, p, answers) for a, p in zip(loaded.assertions, plans, strict=True)]
+    return assertions.evaluate(build, loaded.assertions)
 
 
 def check(loaded: Loaded, cluster: Mapping[str, Any] | None = None, fail_on: str = "error") -> Report:

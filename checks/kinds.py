@@ -15,12 +15,18 @@ from typing import Any
 
 from django.conf import settings
 
-from kubenet_site.semantics import diagnostics, dns, endpoints, envvars, matrix, policy_dns
+from kubenet_site.semantics import assertions, diagnostics, dns, endpoints, envvars, matrix, policy_dns
 from kubenet_site.semantics.dnsnames import service_name_forms
 from kubenet_site.semantics.manifests import BuildResult
-from kubenet_site.semantics.types import CLUSTER_IP, EXTERNAL_NAME, LOAD_BALANCER, NODE_PORT, Snapshot
+from kubenet_site.semantics.types import (
+    CLUSTER_IP,
+    EXTERNAL_NAME,
+    LOAD_BALANCER,
+    NODE_PORT,
+    Diagnostic,
+    Snapshot,
+)
 
-from .check_command import Loaded, evaluate_assertions, is_assertion, load_objects
 from .steps import Step, Unit, answer, matrix_step, step_error
 
 Summary = dict[str, Any]
@@ -104,18 +110,26 @@ def plan_policy(snap: Snapshot) -> list[Step]:
                         snap, port, proto) for port, proto in policy_ports(snap)]
 
 
-def stored_assertions(build: BuildResult) -> Loaded:
+def stored_assertions(build: BuildResult) -> tuple[list[assertions.Assertion], list[assertions.Problem]]:
     """The connectivity assertions kept among the objects (an unmodelled kind), in order, and
-    the findings of reading them (assertion-invalid), as `kubenet check --topology` reads them."""
-    return load_objects([o.raw for o in build.snapshot.others if is_assertion(o.raw)], "")
+    the malformed ones, as `kubenet check --topology` reads them (assertions.parse)."""
+    found: list[assertions.Assertion] = []
+    problems: list[assertions.Problem] = []
+    for obj in build.snapshot.others:
+        if assertions.is_assertion(obj.raw):
+            more, bad = assertions.parse(obj.raw, "")
+            found += more
+            problems += bad
+    return found, problems
 
 
 def plan_diagnostics(build: BuildResult) -> list[Step]:
     """What `kubenet check` reports of the same objects: malformed assertions, refusals, build
     warnings and lints, each with its upstream reference."""
     def compute() -> list[dict[str, Any]]:
-        problems = [{k: v for k, v in f.as_dict().items() if k != "source"} for f in stored_assertions(build).findings]
-        return problems + [diagnostics.finding_dict(d) for d in diagnostics.findings(build)]
+        invalid = [Diagnostic("error", f"{assertions.ASSERTION_KIND}/{p.name}", p.field, "assertion-invalid",
+                              p.message) for p in stored_assertions(build)[1]]
+        return [diagnostics.finding_dict(d) for d in invalid + diagnostics.findings(build)]
 
     return [Step(("diagnostics",), "diagnostics", [Unit("", compute)])]
 
@@ -124,7 +138,7 @@ def plan_assertions(build: BuildResult) -> list[Step]:
     """Every stored assertion answered over the run's cluster (sets expanded per member)."""
     def compute() -> list[dict[str, Any]]:
         return [{k: v for k, v in r.as_dict().items() if k != "source"}
-                for r in evaluate_assertions(stored_assertions(build), build)]
+                for r in assertions.evaluate(build, stored_assertions(build)[0])]
 
     return [Step(("assertions",), "connectivity assertions", [Unit("", compute)])]
 

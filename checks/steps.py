@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kubenet_site.semantics import matrix
-from kubenet_site.semantics.query import jsonable
-from kubenet_site.semantics.types import QueryError, Snapshot, Verdict
+from kubenet_site.semantics.jsonable import jsonable
+from kubenet_site.semantics.matrix_result import matrix_from_json, matrix_json
+from kubenet_site.semantics.types import QueryError, Snapshot
 
 
 @dataclass
@@ -89,33 +90,6 @@ def answer(fn: Callable[[Snapshot, dict], Any], snap: Snapshot, query: dict) -> 
         return jsonable(fn(snap, query))
     except QueryError as exc:
         return {"error": str(exc)}
-
-
-def matrix_json(m: Any) -> dict[str, Any]:
-    """A CompressedMatrix as JSON, every row on one page, with its place among the rows."""
-    out = m.to_dict(page=1, page_size=max(1, len(m.rows)))
-    out["rowOffset"] = m.row_offset
-    out["totalRows"] = m.total_rows if m.total_rows is not None else len(m.rows)
-    return out
-
-
-def matrix_from_json(d: dict[str, Any]) -> Any:
-    """matrix_json's inverse (what merge_blocks takes); verdict numbers are made dense."""
-    used = sorted(d["verdicts"], key=int)
-    number = {int(k): i for i, k in enumerate(used)}
-    verdicts = [Verdict(v["outcome"], tuple(v.get("trace") or ()), v.get("details") or {})
-                for v in (d["verdicts"][k] for k in used)]
-
-    def group(g: dict[str, Any]) -> Any:
-        return matrix.Group(g["id"], g["label"], tuple(g.get("members") or ()), g.get("kind", "pods"),
-                            tuple(g.get("notes") or ()))
-
-    return matrix.CompressedMatrix(
-        kind=d["kind"], rows=[group(g) for g in d["rows"]], columns=[group(g) for g in d["columns"]],
-        cells=[[number[i] for i in row] for row in d["cells"]], verdicts=verdicts,
-        member_cells={int(r): {m: {int(c): number[i] for c, i in mo.items()} for m, mo in v.items()}
-                      for r, v in (d.get("memberCells") or {}).items()},
-        row_offset=int(d.get("rowOffset") or 0), total_rows=d.get("totalRows"))
 
 
 def merge_blocks(merge: str, blocks: list[dict[str, Any]]) -> Any:

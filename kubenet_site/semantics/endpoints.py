@@ -16,12 +16,12 @@ Sources (kubernetes/kubernetes):
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import Any, TypeVar
 
 from . import labels as lbl
+from .ipaddr import parse_ip_sloppy
 from .types import (
     EXTERNAL_NAME,
     Endpoint,
@@ -42,41 +42,27 @@ T = TypeVar("T")
 
 
 def per_snapshot(snap: Snapshot, name: str, build: Callable[[], T]) -> T:
-    """A value computed once per Snapshot and kept on it, like its cached_property look-ups
-    (a Snapshot is immutable; matrices ask the same questions thousands of times)."""
+    """A value computed once per Snapshot and kept in its declared memo (Snapshot.memo) under
+    `name`, like its cached_property look-ups."""
+    memo = snap.memo
     try:
-        return snap.__dict__[name]
+        return memo[name]
     except KeyError:
-        value = snap.__dict__[name] = build()
+        value = memo[name] = build()
         return value
 
 
 # --- addresses -------------------------------------------------------------------------------
 
-@lru_cache(maxsize=1 << 16)  # addresses repeat across Services and traces; results are immutable
-def parse_ip(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    """utilnet.ParseIPSloppy: like net.ParseIP, but IPv4 octets may carry leading zeros."""
-    if not text:
-        return None
-    try:
-        return ipaddress.ip_address(text)
-    except ValueError:
-        pass
-    parts = text.split(".")
-    if len(parts) == 4 and all(p.isdigit() and len(p) <= 3 and int(p) < 256 for p in parts):
-        return ipaddress.IPv4Address(".".join(str(int(p)) for p in parts))
-    return None
-
-
 @lru_cache(maxsize=1 << 16)
 def _address(text: str | None) -> tuple[str, str] | None:
-    """(canonical form, IPv4/IPv6) of an address parse_ip accepts."""
-    ip = parse_ip(text)
+    """(canonical form, IPv4/IPv6) of an address parse_ip_sloppy accepts."""
+    ip = parse_ip_sloppy(text)
     return None if ip is None else (str(ip), IPV6 if ip.version == 6 else IPV4)
 
 
 def ip_family(text: str | None) -> str | None:
-    ip = parse_ip(text)
+    ip = parse_ip_sloppy(text)
     if ip is None:
         return None
     return IPV6 if ip.version == 6 else IPV4
@@ -286,7 +272,7 @@ def _manual_endpoints(snap: Snapshot, svc: Service, trace: list[str]) -> list[En
         for ep in sl.endpoints:
             if not ep.addresses:
                 continue
-            ip_obj = parse_ip(ep.addresses[0])  # "clients may choose to only use the first"
+            ip_obj = parse_ip_sloppy(ep.addresses[0])  # "clients may choose to only use the first"
             if ip_obj is None or (IPV6 if ip_obj.version == 6 else IPV4) != sl.address_type:
                 trace.append(f"{kind} {sl.key}: address {ep.addresses[0]!r} is not a valid "
                              f"{sl.address_type} address, ignored")
@@ -316,7 +302,7 @@ def _manual_endpoints(snap: Snapshot, svc: Service, trace: list[str]) -> list[En
 
 
 def _ip_sort_key(ip: str) -> tuple[int, int]:
-    obj = parse_ip(ip)
+    obj = parse_ip_sloppy(ip)
     return (obj.version, int(obj)) if obj is not None else (9, 0)
 
 

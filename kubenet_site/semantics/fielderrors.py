@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from .ipaddr import parse_ip_strict
+
 INVALID, REQUIRED, FORBIDDEN, DUPLICATE, NOT_SUPPORTED, TOO_LONG, TOO_MANY = (
     "Invalid value", "Required value", "Forbidden", "Duplicate value", "Unsupported value",
     "Too long", "Too many",
@@ -251,18 +253,6 @@ IP_MSG = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"
 CIDR_MSG = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"
 
 
-def parse_ip(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    """An IP as Go parses it: IPv6 zones ("fe80::1%eth0") are not IP addresses. (Go's sloppy
-    parser also takes IPv4 octets with leading zeros, "010.0.0.1"; kubenet refuses those, as
-    the rest of the engine parses addresses with Python's ipaddress.)"""
-    if not isinstance(value, str) or "%" in value:
-        return None
-    try:
-        return ipaddress.ip_address(value)
-    except ValueError:
-        return None
-
-
 def parse_cidr(value: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
     """net.ParseCIDR: host bits may be set ("10.0.0.1/24" is accepted and means 10.0.0.0/24)."""
     if "/" not in value:
@@ -274,7 +264,7 @@ def parse_cidr(value: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | No
 
 
 def is_valid_ip(path: str, value: str) -> list[FieldError]:
-    return [] if parse_ip(value) is not None else [invalid(path, value, IP_MSG)]
+    return [] if parse_ip_strict(value) is not None else [invalid(path, value, IP_MSG)]
 
 
 def is_valid_cidr(path: str, value: str) -> list[FieldError]:
@@ -293,13 +283,13 @@ def too_long(path: str, maximum: int) -> FieldError:
 
 def is_valid_ipv4_address(path: str, value: str) -> list[FieldError]:
     """validation.go IsValidIPv4Address."""
-    ip = parse_ip(value)
+    ip = parse_ip_strict(value)
     return [] if ip is not None and ip.version == 4 else [invalid(path, value, "must be a valid IPv4 address")]
 
 
 def is_valid_ipv6_address(path: str, value: str) -> list[FieldError]:
     """validation.go IsValidIPv6Address."""
-    ip = parse_ip(value)
+    ip = parse_ip_strict(value)
     return [] if ip is not None and ip.version == 6 else [invalid(path, value, "must be a valid IPv6 address")]
 
 

@@ -35,6 +35,7 @@ from .ingress_merge import (
     oldest_first,
     select_server,
 )
+from .kube_kinds import object_label
 from .types import (
     EXTERNAL_NAME,
     Diagnostic,
@@ -369,7 +370,7 @@ def conflicts(snap: Snapshot) -> list[Diagnostic]:
         for loser, winner in server.shadowed:
             where = f"host {server.host}" if server.host else "rules without host"
             out.append(Diagnostic(
-                "warning", f"Ingress/{loser.ingress.namespace}/{loser.ingress.name}",
+                "warning", object_label("Ingress", loser.ingress.namespace, loser.ingress.name),
                 f"{loser.field}.path", "ingress-path-conflict",
                 f"{where}: path {loser.path} ({loser.path_type}) is already defined by "
                 f"{'this Ingress' if winner.ingress is loser.ingress else 'the older Ingress ' + winner.ingress.key} "
@@ -380,7 +381,7 @@ def conflicts(snap: Snapshot) -> list[Diagnostic]:
         defaults = _default_backends(group)
         for ing in defaults[1:]:
             out.append(Diagnostic(
-                "warning", f"Ingress/{ing.namespace}/{ing.name}", "spec.defaultBackend",
+                "warning", object_label("Ingress", ing.namespace, ing.name), "spec.defaultBackend",
                 "ingress-default-backend-conflict",
                 f"the older Ingress {defaults[0].key} also has spec.defaultBackend; requests no "
                 "rule matches go to that one"))

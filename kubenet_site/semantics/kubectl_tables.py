@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from .conversion import parse_time
 from .types import (
     CLUSTER_IP,
     EXTERNAL_NAME,
@@ -122,18 +123,6 @@ def translate_timestamp_since(ts: datetime | None, now: datetime) -> str:
     if ts is None:
         return "<unknown>"
     return human_duration(_aware(now) - _aware(ts))
-
-
-def _parse_time(value: Any) -> datetime | None:
-    """A metav1.Time from a manifest: RFC 3339 text, or the datetime YAML already made of it."""
-    if isinstance(value, datetime):
-        return _aware(value)
-    if isinstance(value, str) and value:
-        try:
-            return _aware(datetime.fromisoformat(value.replace("Z", "+00:00")))
-        except ValueError:
-            return None
-    return None
 
 
 # --- selectors -------------------------------------------------------------------------------
@@ -339,7 +328,7 @@ def _later(current: datetime | None, candidate: datetime | None) -> datetime | N
 
 def _finished_at(status: Mapping[str, Any]) -> datetime | None:
     terminated = _dict(_dict(status.get("lastState")).get("terminated"))
-    return _parse_time(terminated.get("finishedAt")) if terminated else None
+    return parse_time(terminated.get("finishedAt")) if terminated else None
 
 
 def pod_cells(pod: Pod, now: datetime) -> list[str]:

@@ -20,11 +20,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from . import policy as pol
 from .labels import selects
-from .pod_classes import ClassIndex, _IPBlockMatcher, iter_bits
+from .pod_classes import ClassIndex, IPBlockMatcher, iter_bits
 from .types import NetworkPolicy, Node, Pod, Snapshot
 
 ALLOWED, BLOCKED = pol.ALLOWED, pol.BLOCKED
@@ -98,6 +99,7 @@ class PolicyCache:
         self._egress: dict[tuple[Any, ...], list[tuple[int, Half]]] = {}
         self._ingress: dict[tuple[Any, ...], list[tuple[int, Half]]] = {}
         self._buckets: dict[str | None, tuple[bool, ...]] = {}
+        self._node_parties: dict[str, tuple[Node, pol.Party]] = {}  # node_party
         self._ingress_from: dict[tuple[Any, ...], Half] = {}
         self._egress_to: dict[tuple[Any, ...], Half] = {}
 
@@ -178,25 +180,20 @@ class PolicyCache:
         dparty = self.parties[dst_cid]
         return any(pol.port_matches(pp, port, proto, dparty) for pp in rule.ports)
 
+    @cached_property
     def _egress_rules(self) -> list[tuple[int, int]]:
-        got = self.__dict__.get("_erules")
-        if got is None:
-            got = [(pi, ri) for pi, p in enumerate(self.policies) if pol.EGRESS in p.policy_types
-                   for ri in range(len(p.egress))]
-            self.__dict__["_erules"] = got
-        return got
+        return [(pi, ri) for pi, p in enumerate(self.policies) if pol.EGRESS in p.policy_types
+                for ri in range(len(p.egress))]
 
+    @cached_property
     def _egress_table(self) -> list[tuple[int, int, int, int]]:
         """(policy, rule, classes it selects, classes its peers match) for every egress rule
         of a policy that selects some class."""
-        got = self.__dict__.get("_etable")
-        if got is None:
-            got = []
-            for pi, ri in self._egress_rules():
-                sel = self.selected_bits(pi)
-                if sel:
-                    got.append((pi, ri, sel, self.rule_sources(pi, pol.EGRESS, ri)))
-            self.__dict__["_etable"] = got
+        got = []
+        for pi, ri in self._egress_rules:
+            sel = self.selected_bits(pi)
+            if sel:
+                got.append((pi, ri, sel, self.rule_sources(pi, pol.EGRESS, ri)))
         return got
 
     # --- egress of client classes toward a pod class ---------------------------------------
@@ -213,7 +210,7 @@ class PolicyCache:
                 if prof:
                     isolated |= bits
             allowed = 0
-            for pi, ri, sel, sources in self._egress_table():
+            for pi, ri, sel, sources in self._egress_table:
                 if not (sources >> dst_cid) & 1 or not sel & isolated & ~allowed:
                     continue
                 if not self._ports_match(pi, pol.EGRESS, ri, dst_cid, port, proto):
@@ -305,21 +302,20 @@ class PolicyCache:
 
     def node_party(self, node: Node) -> pol.Party:
         """policy.party_of_node, once per node (node rows ask for every node in each column)."""
-        memo: dict[str, tuple[Node, pol.Party]] = self.__dict__.setdefault("_node_parties", {})
-        got = memo.get(node.name)
+        got = self._node_parties.get(node.name)
         if got is None or got[0] is not node:
-            got = memo[node.name] = (node, node_party(node))
+            got = self._node_parties[node.name] = (node, node_party(node))
         return got[1]
+
+    @cached_property
+    def _ip_block_matcher(self) -> IPBlockMatcher:
+        return IPBlockMatcher(self.index.ip_blocks)
 
     def index_bucket(self, party: pol.Party) -> tuple[bool, ...]:
         """Which ipBlocks of the topology the party's address falls in."""
         got = self._buckets.get(party.ip)
         if got is None:
-            m = self.__dict__.get("_matcher")
-            if m is None:
-                m = _IPBlockMatcher(self.index.ip_blocks)
-                self.__dict__["_matcher"] = m
-            got = m.bits((party.ip,) if party.ip else ())
+            got = self._ip_block_matcher.bits((party.ip,) if party.ip else ())
             self._buckets[party.ip] = got
         return got
 

@@ -10,19 +10,25 @@ from __future__ import annotations
 
 from . import matrix_eval as mev
 from . import policy as pol
-from .matrix import BLOCKED, PARTIAL, REACHABLE, CompressedMatrix, _block, _Engine, _pod_row_groups, canonical
+from .matrix_cells import CellEvaluator, pod_row_groups
+from .matrix_result import BLOCKED, PARTIAL, REACHABLE, CompressedMatrix, canonical, row_range
 from .pod_classes import iter_bits, pod_rows
-from .types import Pod, Verdict
+from .types import Pod, Snapshot, Verdict
 
 
-def compute_pod_matrix(snap, port: int | str, protocol: str, row_block: tuple[int, int] | None) -> CompressedMatrix:
+def pod_matrix(snap: Snapshot, port: int | str, protocol: str = "TCP",
+               row_block: tuple[int, int] | None = None) -> CompressedMatrix:
+    """Pod classes x pod classes for one port (a number, or a name resolved on each
+    destination) and protocol: NetworkPolicy alone decides (the `reachability` query's
+    semantics). Rows and columns are the workload groups; a cell of a group with itself
+    describes two different pods of the group (each pod always reaches itself)."""
     proto = pol.normalize_protocol(protocol)
     named = isinstance(port, str) and not port.isdigit()
     if isinstance(port, str) and port.isdigit():
         port = int(port)
-    eng = _Engine(snap, "pods", [port] if named else [])
+    eng = CellEvaluator(snap, "pods", [port] if named else [])
     specs = pod_rows(eng.index)
-    block = _block(len(specs), row_block)
+    block = row_range(len(specs), row_block)
     row_specs = [specs[i] for i in block]
     block_bits = 0
     class_nodes: dict[int, dict[str | None, object]] = {}
@@ -48,7 +54,7 @@ def compute_pod_matrix(snap, port: int | str, protocol: str, row_block: tuple[in
             node_pods.setdefault(p.node_name, set()).add(j)
 
     self_idx = eng.out.add(Verdict(REACHABLE, ("a pod never blocks traffic to itself",), {"rule": "self"}))
-    rows = _pod_row_groups(eng, row_specs)
+    rows = pod_row_groups(eng, row_specs)
     cells: list[list[int]] = []
     member_cells: dict[int, dict[str, dict[int, int]]] = {}
     for r, spec in enumerate(row_specs):
@@ -81,18 +87,18 @@ def compute_pod_matrix(snap, port: int | str, protocol: str, row_block: tuple[in
                 for p in spec.members:
                     member_cells.setdefault(r, {}).setdefault(p.key, {})[j] = own_idx if p.key in on else other
         cells.append(row)
-    columns = [g for g in _pod_row_groups(eng, specs)]
+    columns = [g for g in pod_row_groups(eng, specs)]
     m = CompressedMatrix("pods", rows, columns, cells, eng.out.verdicts, member_cells, block.start, len(specs))
     return canonical(m)
 
 
-def _resolve(eng: _Engine, d: int, port: int | str, proto: str) -> int | None:
+def _resolve(eng: CellEvaluator, d: int, port: int | str, proto: str) -> int | None:
     if isinstance(port, int):
         return port
     return pol.resolve_named_port(eng.index.classes[d].rep, port, proto)
 
 
-def _column(eng: _Engine, d: int, port: int | str, proto: str, block_bits: int) -> list[int]:
+def _column(eng: CellEvaluator, d: int, port: int | str, proto: str, block_bits: int) -> list[int]:
     number = _resolve(eng, d, port, proto)
     parts = [block_bits & ~eng.kind_bits["host"]] if block_bits & ~eng.kind_bits["host"] else []
     parts += [1 << c for c in iter_bits(block_bits & eng.kind_bits["host"])]
@@ -108,7 +114,7 @@ def _column(eng: _Engine, d: int, port: int | str, proto: str, block_bits: int) 
                       len(eng.index.classes), eng.index.all_bits, block_bits)
 
 
-def _cell(eng: _Engine, s: int, d: int, port: int | str, proto: str, client_node: str | None,
+def _cell(eng: CellEvaluator, s: int, d: int, port: int | str, proto: str, client_node: str | None,
           dst_members: tuple[Pod, ...] | None = None) -> Verdict:
     """One cell; `dst_members`: the destination column's pods (for the own-node count of a
     hostNetwork client, which depends on where those pods run)."""

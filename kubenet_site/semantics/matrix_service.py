@@ -9,46 +9,35 @@ address's ipBlock bits). See matrix.py for the semantics of each cell.
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Sequence
 from typing import Any
 
-from . import matrix_eval as mev
-from . import policy as pol
-from .matrix import (
-    BLOCKED,
-    NOT_APPLICABLE,
-    NOT_PROXIED,
-    PARTIAL,
-    REACHABLE,
-    CompressedMatrix,
-    Group,
-    _aggregate,
-    _Backend,
-    _block,
-    _Column,
-    _Engine,
-    _pod_row_groups,
-    _sanitize,
-    canonical,
-    service_columns,
+from .matrix_cells import CellEvaluator, pod_row_groups, service_columns
+from .matrix_ingress import IngressParts
+from .matrix_result import CompressedMatrix, Group, canonical, row_range
+from .matrix_service_cells import (
+    EXTERNAL_ROW,
+    external_cell,
+    members_differ,
+    node_column,
+    pod_column,
+    sensitive_column,
 )
-from .pod_classes import iter_bits, pod_rows
-from .proxy_topology import external_policy_local
-from .types import EXTERNAL_NAME, LOAD_BALANCER, NODE_PORT, Node, Service, Snapshot, Verdict
-
-EXTERNAL_ROW = "external"
+from .pod_classes import pod_rows
+from .types import Snapshot
 
 
-def compute_service_matrix(snap: Snapshot, service_type: str, port: int | None, protocol: str | None,
-                           row_block: tuple[int, int] | None) -> CompressedMatrix:
+def service_matrix(snap: Snapshot, service_type: str, port: int | None = None, protocol: str | None = "TCP",
+                   row_block: tuple[int, int] | None = None) -> CompressedMatrix:
+    """Clients x Services of one type (clusterip, nodeport, loadbalancer, externalname) or x
+    served Ingress host+paths (ingress). `protocol=None` keeps every protocol's ports;
+    `row_block=(start, stop)` computes only those rows (merge_blocks joins blocks)."""
     kind = service_type.lower()
     cols = service_columns(snap, kind, port, protocol)
-    eng = _Engine(snap, kind)
+    eng = CellEvaluator(snap, kind)
     specs = pod_rows(eng.index)
     nodes = list(snap.nodes)
     total = len(specs) + len(nodes) + 1
-    block = _block(total, row_block)
+    block = row_range(total, row_block)
     pod_specs = [specs[i] for i in block if i < len(specs)]
     node_rows = [nodes[i - len(specs)] for i in block if len(specs) <= i < len(specs) + len(nodes)]
     with_external = (total - 1) in block
@@ -62,7 +51,7 @@ def compute_service_matrix(snap: Snapshot, service_type: str, port: int | None, 
         for p in r.members:
             class_nodes.setdefault(r.class_id, {}).setdefault(p.node_name, p)
 
-    ing = _IngressParts(eng) if kind == "ingress" else None
+    ing = IngressParts(eng) if kind == "ingress" else None
     n_classes = len(eng.index.classes)
     columns: list[list[int]] = []
     sensitive: dict[int, dict[tuple[int, str | None], int]] = {}
@@ -70,10 +59,10 @@ def compute_service_matrix(snap: Snapshot, service_type: str, port: int | None, 
         if ing is not None:
             vec = ing.pod_column(col, block_bits)
         elif eng.node_sensitive(col):
-            sensitive[j] = _sensitive_column(eng, col, class_nodes)
+            sensitive[j] = sensitive_column(eng, col, class_nodes)
             vec = [-1] * n_classes
         else:
-            vec = _pod_column(eng, col, block_bits)
+            vec = pod_column(eng, col, block_bits)
         columns.append(vec)
     # One list per class (rows of a class share it), by transposing the column vectors.
     class_cells: list[list[int]] = [list(t) for t in zip(*columns, strict=True)] if columns else \
@@ -87,7 +76,7 @@ def compute_service_matrix(snap: Snapshot, service_type: str, port: int | None, 
         for (cid, _node), i in per.items():
             seen.setdefault(cid, set()).add(i)
         uniform[j] = {cid: next(iter(v)) for cid, v in seen.items() if len(v) == 1}
-    groups = _pod_row_groups(eng, pod_specs)
+    groups = pod_row_groups(eng, pod_specs)
     rows: list[Group] = list(groups)
     cells: list[list[int]] = []
     member_cells: dict[int, dict[str, dict[int, int]]] = {}
@@ -107,515 +96,22 @@ def compute_service_matrix(snap: Snapshot, service_type: str, port: int | None, 
             if len(distinct) == 1:
                 row[j] = distinct.pop()
                 continue
-            row[j] = eng.out.add(_members_differ(eng, idxs))
+            row[j] = eng.out.add(members_differ(eng, idxs))
             for m, i in idxs.items():
                 member_cells.setdefault(r, {}).setdefault(m, {})[j] = i
         cells.append(row)
 
-    node_columns = [_node_column(eng, col, node_rows, ing) for col in cols]
+    node_columns = [node_column(eng, col, node_rows, ing) for col in cols]
     for i, n in enumerate(node_rows):
         rows.append(Group(f"node:{n.name}", f"node {n.name}", (n.name,), "node"))
         cells.append([vec[i] for vec in node_columns])
     if with_external:
         rows.append(Group(EXTERNAL_ROW, "external client (198.51.100.7)", (), "external"))
-        cells.append([eng.out.add(_external_cell(eng, col, ing)) for col in cols])
+        cells.append([eng.out.add(external_cell(eng, col, ing)) for col in cols])
 
     m = CompressedMatrix(kind, rows, [c.group for c in cols], cells, eng.out.verdicts, member_cells,
                          block.start, total)
     return canonical(m)
 
 
-def _members_differ(eng: _Engine, idxs: dict[str, int]) -> Verdict:
-    counts: dict[str, int] = {}
-    for i in idxs.values():
-        o = eng.out.verdicts[i].outcome
-        counts[o] = counts.get(o, 0) + 1
-    return Verdict(PARTIAL, ("the row's pods differ here (their node matters: internalTrafficPolicy Local "
-                             "or the own-node rule); expand the row for each pod's verdict",),
-                   {"members": dict(sorted(counts.items()))})
-
-
-# --------------------------------------------------------------------------- pod rows
-
-
-def _pod_column(eng: _Engine, col: _Column, block_bits: int) -> list[int]:
-    """Verdict index per class (-1 outside the block), evaluating one class per part."""
-    svc, sp = col.svc, col.sp
-    assert svc is not None
-    dns_ok = eng.dns_bits(block_bits)
-    all_parts: list[int] = []
-    for kind in ("pod", "host", "noip"):
-        kb = block_bits & eng.kind_bits[kind]
-        if not kb:
-            continue
-        parts = mev.refine([kb], dns_ok)
-        if kind == "host":  # each hostNetwork class is its own node: the own-node rule
-            parts = [1 << c for c in iter_bits(kb)]
-        elif svc.type != EXTERNAL_NAME and sp is not None:
-            rep_cid = mev.lowest(kb & dns_ok) if kb & dns_ok else None
-            if rep_cid is not None:
-                for be in _distinct(_column_backends(eng, col, rep_cid)):
-                    parts = _refine_for_backend(eng, parts, be, sp.protocol.upper(), kb)
-        all_parts += parts
-    return mev.spread(all_parts, lambda cid: eng.out.add(eng.pod_service_cell(cid, col, eng.index.classes[cid].rep)),
-                      len(eng.index.classes), eng.index.all_bits, block_bits)
-
-
-def _sensitive_column(eng: _Engine, col: _Column, class_nodes: dict[int, dict[str | None, Any]]
-                      ) -> dict[tuple[int, str | None], int]:
-    """A node-dependent column: (class, node) -> verdict index. Nodes are grouped by what
-    they change (the Service's local endpoints under internalTrafficPolicy Local; the node
-    itself when a backend is host-network), and each group is partitioned like a column."""
-    svc, sp = col.svc, col.sp
-    assert svc is not None and sp is not None
-    own_node = any(ep.pod_key and (p := eng.snap.pod(ep.pod_key)) is not None and p.host_network
-                   for ep in eng.svc_backends(svc, sp))
-    local = svc.internal_traffic_policy == "Local"
-
-    local_eps: dict[str | None, set[str]] = {}
-    if local:
-        for e in eng.endpoints_of(svc):
-            local_eps.setdefault(e.node_name, set()).add(e.address)
-    sigs: dict[str | None, Any] = {}
-
-    def sig(node: str | None) -> Any:
-        got = sigs.get(node, sigs)
-        if got is sigs:
-            got = (frozenset(local_eps.get(node, ())) if local else None, node if own_node else None)
-            sigs[node] = got
-        return got
-
-    groups: dict[Any, dict[int, list[tuple[str | None, Any]]]] = {}
-    for cid, by_node in class_nodes.items():
-        for node, member in by_node.items():
-            groups.setdefault(sig(node), {}).setdefault(cid, []).append((node, member))
-    out: dict[tuple[int, str | None], int] = {}
-    dns_all = eng.dns_bits(eng.index.all_bits)
-    for members in groups.values():
-        bits = 0
-        for cid in members:
-            bits |= 1 << cid
-        parts: list[int] = []
-        for kind in ("pod", "host", "noip"):
-            kb = bits & eng.kind_bits[kind]
-            if not kb:
-                continue
-            kparts = mev.refine([kb], dns_all)
-            if kind == "host":
-                kparts = [1 << c for c in iter_bits(kb)]
-            elif kb & dns_all:
-                rep = mev.lowest(kb & dns_all)
-                for be in _distinct(_column_backends(eng, col, rep, members[rep][0][1])):
-                    kparts = _refine_for_backend(eng, kparts, be, sp.protocol.upper(), kb)
-            parts += kparts
-        for part in parts:
-            cid = mev.lowest(part)
-            idx = eng.out.add(eng.pod_service_cell(cid, col, members[cid][0][1]))
-            for c in iter_bits(part):
-                for node, _m in members[c]:
-                    out[(c, node)] = idx
-    return out
-
-
-def _column_backends(eng: _Engine, col: _Column, cid: int, client: Any = None) -> Sequence[_Backend]:
-    """The backends the column sends this class's clients to (`client`: the member whose
-    node counts, for a node-dependent column)."""
-    svc, sp = col.svc, col.sp
-    assert svc is not None and sp is not None
-    if svc.headless:
-        eps = eng.svc_backends(svc, sp)
-        dest = f"svc:{svc.key}:{sp.port}/{sp.protocol}"
-        return eng.backends(e.address for e in eps)
-    client = client if client is not None else eng.index.classes[cid].rep
-    dest = f"svc:{svc.key}:{sp.port}/{sp.protocol}"
-    key = eng.proxy_key(dest, svc, cid, client, eng.node_sensitive(col))
-    pv = eng.proxy(client.key, dest, key, [(f"node {client.node_name}", "the client's node")])
-    if pv.outcome != "delivered":
-        return ()
-    eps = tuple(pv.details.get("endpoints", ()))
-    return eng.backends(eps)
-
-
-def _distinct(backends: Sequence[_Backend]) -> list[_Backend]:
-    """One backend per (class, port): the others split the clients the same way."""
-    seen: dict[tuple[int | None, int, str | None], _Backend] = {}
-    for be in backends:
-        seen.setdefault((be.cid, be.port, be.ip if be.cid is None else None), be)
-    return list(seen.values())
-
-
-def _refine_for_backend(eng: _Engine, parts: list[int], be: _Backend, proto: str, within: int) -> list[int]:
-    pc = eng.pc
-    if be.cid is None:  # not a pod: egress toward an address depends on the egress profile
-        for _prof, bits in pc.profile_bits.items():
-            parts = mev.refine(parts, bits)
-        return parts
-    if (within >> be.cid) & 1:
-        parts = mev.refine(parts, 1 << be.cid)  # the backend's own class: the self rule
-    for bits, _half in pc.egress_groups(be.cid, be.port, proto, within):
-        parts = mev.refine(parts, bits)
-    for bits, _half in pc.ingress_groups(be.cid, be.port, proto):
-        parts = mev.refine(parts, bits)
-    return parts
-
-
-# --------------------------------------------------------------------------- node rows
-
-
-def _local_sig(eng: _Engine, svc: Service, node: Node) -> frozenset[str] | None:
-    """What a node changes for a Service: its local endpoints, when a traffic policy is Local."""
-    if svc.internal_traffic_policy != "Local" and not external_policy_local(svc):
-        return None
-    return frozenset(e.address for e in eng.endpoints_of(svc) if e.node_name == node.name)
-
-
-def _node_column(eng: _Engine, col: _Column, nodes: Sequence[Node], ing: _IngressParts | None) -> list[int]:
-    """One column's verdict index for each node row. Nodes differ only by what a Local
-    traffic policy makes them see, by the backends they host (own node) and by which
-    ipBlocks hold their address; each distinct combination is evaluated once."""
-    if not nodes:
-        return []
-    svc = col.svc
-    if ing is not None or svc is None or col.sp is None or svc.type == EXTERNAL_NAME or svc.headless:
-        return [eng.out.add(_node_cell(eng, n, col, ing)) for n in nodes]
-    local = svc.internal_traffic_policy == "Local" or external_policy_local(svc)
-    memo: dict[tuple[Any, ...], int] = {}
-    host_of: dict[str | None, str] = {}
-    if not local and svc.type != NODE_PORT:
-        # Same trace from every node: the backends are known once.
-        v0 = _node_cell(eng, nodes[0], col, None)
-        for addr in v0.details.get("backends", {}):
-            pod = eng.ip_pod.get(_split(addr)[0])
-            if pod is not None:
-                host_of[pod.node_name] = host_of.get(pod.node_name, "") + addr + " "
-    out = []
-    for n in nodes:
-        if local or svc.type == NODE_PORT:
-            out.append(eng.out.add(_node_cell(eng, n, col, None)))
-            continue
-        key = (eng.pc.index_bucket(eng.pc.node_party(n)), host_of.get(n.name, ""))
-        idx = memo.get(key)
-        if idx is None:
-            idx = eng.out.add(_node_cell(eng, n, col, None))
-            memo[key] = idx
-        out.append(idx)
-    return out
-
-
-def _node_cell(eng: _Engine, node: Node, col: _Column, ing: _IngressParts | None) -> Verdict:
-    if ing is not None:
-        return ing.node_cell(node, col)
-    svc, sp = col.svc, col.sp
-    assert svc is not None
-    if svc.type == EXTERNAL_NAME:
-        return _external_name(svc, "a node resolves names with its own resolv.conf, not the cluster DNS")
-    assert sp is not None
-    if svc.type == NODE_PORT:
-        dest = f"node:{node.name}:{sp.node_port}/{sp.protocol}"
-        generic = f"nodeport:{svc.key}:{sp.node_port}/{sp.protocol}"
-        how = f"to its own NodePort {sp.node_port}/{sp.protocol}"
-    elif svc.type == LOAD_BALANCER:
-        dest = f"lb:{svc.key}:{sp.port}/{sp.protocol}"
-        generic, how = dest, f"to the load balancer address, port {sp.port}/{sp.protocol}"
-    else:
-        if svc.headless:
-            return Verdict(NOT_PROXIED, (f"Service {svc.key} is headless: no virtual IP for kube-proxy; a node "
-                                         "reaches its endpoints only by their pod IPs",), {})
-        dest = f"svc:{svc.key}:{sp.port}/{sp.protocol}"
-        generic, how = dest, f"to the cluster IP {svc.cluster_ip}:{sp.port}/{sp.protocol}"
-    sig = _local_sig(eng, svc, node)
-    # Only the phrases naming the node as the client: endpoint lists name backends' nodes.
-    repl = [(f"node {node.name} {ip}", "this node <its IP>") for ip in node.ips]
-    repl += [(f"node {node.name}", "this node")]
-    hairpin = node.name if set(node.ips) & eng._endpoint_ips(svc) else None  # a host-network backend
-    pv = eng.proxy(f"node:{node.name}", dest, ("node", generic, sig, hairpin), repl, svc)
-    if pv.outcome != "delivered":
-        return Verdict(BLOCKED if pv.outcome != NOT_PROXIED else NOT_PROXIED,
-                       (f"node {how}",) + pv.trace, {"hop": "kube-proxy", "proxy": pv.outcome})
-    backends = eng.backends(pv.details.get("endpoints", ()))
-    party = eng.pc.node_party(node)
-    key = ("nodecell", col.group.id, generic, sig, eng.pc.index_bucket(party),
-           tuple(b.addr for b in backends if b.pod is not None and b.pod.node_name == node.name))
-    cached = eng._proxy.get(key)
-    if cached is not None:
-        return cached
-    outs, lines, results = [], [], {}
-    bucket = eng.pc.index_bucket(party)
-    for be in backends:
-        own = be.pod is not None and be.pod.node_name == node.name
-        lk = ("nodeline", be.addr, sp.protocol, bucket, own)
-        got = eng._lines.get(lk)
-        if got is None:
-            o, text = _from_party(eng, party, be, sp.protocol.upper(), "the node")
-            got = (o, f"backend {be.addr}{f' ({be.pod.key})' if be.pod else ''}: {o}: {text}")
-            eng._lines[lk] = got
-        outs.append(got[0])
-        results[be.addr] = got[0]
-        lines.append(got[1])
-    v = Verdict(_aggregate(outs), (f"node {how}",) + pv.trace + tuple(lines), {"backends": results})
-    eng._proxy[key] = v
-    return v
-
-
-def _from_party(eng: _Engine, party: pol.Party, be: _Backend, proto: str, what: str) -> tuple[str, str]:
-    if be.pod is None or be.cid is None:
-        return pol.ALLOWED, f"{be.ip} is no pod: NetworkPolicy does not apply"
-    ans = eng.pc.from_party(party, be.cid, be.pod, be.port, proto, what)
-    return ans.outcome, ans.text
-
-
-def _external_name(svc: Service, why: str) -> Verdict:
-    return Verdict(NOT_PROXIED, (f"Service {svc.key} is ExternalName: a CNAME to {svc.external_name}; "
-                                 f"kube-proxy does not proxy it ({why})",), {"cname": svc.external_name})
-
-
-# --------------------------------------------------------------------------- external row
-
-
-def _external_cell(eng: _Engine, col: _Column, ing: _IngressParts | None) -> Verdict:
-    if ing is not None:
-        return ing.external_cell(col)
-    svc, sp = col.svc, col.sp
-    assert svc is not None
-    if svc.type == EXTERNAL_NAME:
-        return _external_name(svc, "outside the cluster the cluster DNS does not answer for it")
-    assert sp is not None
-    proto = sp.protocol.upper()
-    client = pol.Party(pol.EXTERNAL, ip=pol.DEFAULT_EXTERNAL_IP)
-    if svc.type == NODE_PORT:
-        return _external_nodeport(eng, svc, sp, client)
-    if svc.type == LOAD_BALANCER or svc.external_ips:
-        # The load balancer's address; for other types the first externalIP, which kube-proxy
-        # serves like the cluster IP on the nodes that receive it (service.md "External IPs").
-        ext = svc.external_ips[0] if svc.type != LOAD_BALANCER else None
-        dest = f"lb:{svc.key}:{sp.port}/{proto}" if ext is None else \
-            (f"[{ext}]:{sp.port}/{proto}" if ":" in ext else f"{ext}:{sp.port}/{proto}")
-        pv = eng.proxy("external", dest, ("external", dest), (), svc)
-        if pv.outcome != "delivered":
-            return Verdict(BLOCKED, pv.trace, {"hop": "load balancer / kube-proxy", "proxy": pv.outcome})
-        backends = eng.backends(pv.details["endpoints"])
-        preserved = bool(pv.details.get("sourceIPPreserved"))
-        outs, lines, results = [], [], {}
-        for be in backends:
-            if preserved:
-                o, text = _from_party(eng, client, be, proto, "the external client (source IP preserved)")
-            else:
-                o, text = _snat_any_node(eng, be, proto)
-            outs.append(o)
-            results[be.addr] = o
-            lines.append(f"backend {be.addr}{f' ({be.pod.key})' if be.pod else ''}: {o}: {text}")
-        note = ("source IP preserved (externalTrafficPolicy Local): policies see 198.51.100.7" if preserved else
-                "SNAT: the receiving node masquerades the client, so policies at the backend see a node's IP")
-        return Verdict(_aggregate(outs), pv.trace + (note,) + tuple(lines),
-                       {"backends": results, "sourceIPPreserved": preserved})
-    return Verdict(NOT_APPLICABLE, (f"{svc.cluster_ip}:{sp.port}/{proto} is a cluster IP: virtual, programmed "
-                                    "only on the nodes, not routable from outside the cluster",), {})
-
-
-def _snat_any_node(eng: _Engine, be: _Backend, proto: str) -> tuple[str, str]:
-    """Behind a load balancer with externalTrafficPolicy Cluster any node may receive the
-    connection and SNAT it to its own IP: a backend on the receiving node counts as its own
-    node (always allowed), any other node is judged by its IP (ipBlocks)."""
-    if be.pod is None or be.cid is None:
-        return pol.ALLOWED, f"{be.ip} is no pod: NetworkPolicy does not apply"
-    seen: dict[str, str] = {}
-    for n in eng.snap.nodes:
-        o = eng.pc.from_party(eng.pc.node_party(n), be.cid, be.pod, be.port, proto, "the SNAT address").outcome
-        seen.setdefault(o, n.name)
-    if len(seen) == 1:
-        o = next(iter(seen))
-        return o, ("whichever node receives it, " + ("its IP is allowed" if o == pol.ALLOWED else
-                                                      "its IP is not allowed by the backend's ingress rules"))
-    return PARTIAL, ("allowed when the receiving node is its own node or a node the ingress rules allow, "
-                     "blocked through the other nodes")
-
-
-def _external_nodeport(eng: _Engine, svc: Service, sp: Any, client: pol.Party) -> Verdict:
-    proto = sp.protocol.upper()
-    per_node: dict[str, str] = {}
-    texts: dict[str, list[str]] = {}
-    for n in eng.snap.nodes:
-        sig = _local_sig(eng, svc, n)
-        dest = f"node:{n.name}:{sp.node_port}/{proto}"
-        repl = [(f"node {n.name} {ip}", "the receiving node <its IP>") for ip in n.ips]
-        repl += [(f"node {n.name}", "the receiving node")]
-        pv = eng.proxy("external", dest, ("external", f"nodeport:{svc.key}:{sp.node_port}", sig), repl, svc)
-        if pv.outcome != "delivered":
-            per_node[n.name] = BLOCKED
-            texts.setdefault(f"{pv.outcome}: " + " ".join(t.strip() for t in pv.trace[-1:]), []).append(n.name)
-            continue
-        backends = eng.backends(pv.details["endpoints"])
-        preserved = bool(pv.details.get("sourceIPPreserved"))
-        party = client if preserved else eng.pc.node_party(n)  # SNAT to the receiving node
-        outs = []
-        for be in backends:
-            o, _t = _from_party(eng, party, be, proto, "the client" if preserved else "the SNAT address")
-            outs.append(o)
-        o = _aggregate(outs)
-        per_node[n.name] = o
-        how = "source IP preserved" if preserved else "SNAT to the node's IP"
-        texts.setdefault(f"{o} ({how})", []).append(n.name)
-    if not per_node:
-        return Verdict(BLOCKED, ("no node: nothing listens on the NodePort",), {"hop": "kube-proxy"})
-    lines = [f"via {len(ns)} node(s) ({', '.join(ns[:5])}{', ...' if len(ns) > 5 else ''}): {t}"
-             for t, ns in sorted(texts.items())]
-    head = (f"external client -> every node's IP:{sp.node_port}/{proto} (NodePort of {svc.key}, "
-            f"externalTrafficPolicy {svc.external_traffic_policy or 'Cluster'})",)
-    return Verdict(_aggregate(per_node.values()), head + tuple(lines), {"nodes": dict(sorted(per_node.items()))})
-
-
-# --------------------------------------------------------------------------- ingress
-
-
-class _IngressParts:
-    """Ingress columns: a request to a served host+path. The client must reach the ingress
-    controller (pods and nodes: through the controller's Service like any Service; outside
-    clients: through its load balancer or node ports), the controller routes it (ingress.py),
-    and the controller's pods must reach the backend through NetworkPolicy."""
-
-    def __init__(self, eng: _Engine) -> None:
-        from . import ingress as ingmod
-        from . import ingress_entry as entry
-
-        self.eng, self.ingmod, self.entry = eng, ingmod, entry
-        self._route: dict[str, Verdict] = {}
-        self._ctrl: dict[str, tuple[Any, ...]] = {}
-        self._entries: dict[str, list[Verdict]] = {}
-        self._to_controller: dict[str, list[int]] = {}
-        self._leg: dict[str, tuple[str, tuple[str, ...]]] = {}
-        self.snap = self._view()
-
-    def _view(self) -> Snapshot:
-        """The cluster with only the Services routing can reach: the Ingresses' backends and
-        the controllers' Services (ingress.route and entry_paths trace through proxy.trace,
-        which scans every Service per packet)."""
-        snap = self.eng.snap
-        keys: set[str] = set()
-        for ing in snap.ingresses:
-            backends = [ing.default_backend] + [p.backend for r in ing.rules for p in r.paths]
-            keys.update(f"{ing.namespace}/{b.service_name}" for b in backends if b is not None and b.service_name)
-        for cls in snap.ingress_classes:
-            keys.update(s.key for s in self.entry.controller_services(snap, self.entry.controller_pods(snap, cls)))
-        services = tuple(s for s in snap.services if s.key in keys)
-        view = dataclasses.replace(snap, services=services)
-        for name in ("namespace_by_name", "node_by_name", "pod_by_key", "pods_by_namespace",
-                     "ingress_class_by_name"):
-            view.__dict__[name] = getattr(snap, name)
-        return view
-
-    def _controller(self, col: _Column) -> tuple[Any, ...]:
-        """(route verdict, controller pods, controller Service port column or None)."""
-        got = self._ctrl.get(col.group.id)
-        if got is not None:
-            return got
-        host, path, _ptype = col.ingress or ("", "/", "Prefix")
-        v = self.ingmod.route(self.snap, self.ingmod.IngressRequest(host or "unmatched.invalid", path, "http"))
-        ing_key = v.details.get("ingress")
-        ing = next((i for i in self.eng.snap.ingresses if i.key == ing_key), None)
-        cls = self.ingmod.serving_class(self.eng.snap, ing) if ing is not None else None
-        pods = self.entry.controller_pods(self.eng.snap, cls) if cls is not None else ()
-        svcs = self.entry.controller_services(self.eng.snap, pods) if pods else ()
-        sport = None
-        for s in svcs:
-            ports = self.entry.scheme_ports(s, "http")
-            if ports:
-                sport = _Column(Group(f"svc:{s.key}", s.key), s, ports[0])
-                break
-        got = (v, pods, sport, cls)
-        self._ctrl[col.group.id] = got
-        return got
-
-    def _to_backend(self, col: _Column) -> tuple[str, tuple[str, ...]]:
-        """The controller -> backend leg: outcome and trace lines (once per column)."""
-        got = self._leg.get(col.group.id)
-        if got is None:
-            got = self._leg[col.group.id] = self._backend_leg(col)
-        return got
-
-    def _backend_leg(self, col: _Column) -> tuple[str, tuple[str, ...]]:
-        v, pods, _sport, _cls = self._controller(col)
-        lines = list(v.trace)
-        if v.outcome not in ("routed", "default-backend") or not v.details.get("backends"):
-            return BLOCKED, tuple(lines) + (f"ingress: {v.outcome}",)
-        if not pods:
-            return REACHABLE, tuple(lines) + ("no controller pods in the topology: the controller -> backend "
-                                              "leg is not checked against NetworkPolicy",)
-        eng = self.eng
-        outs = []
-        for addr in v.details["backends"]:
-            ip, port = _split(addr)
-            pod = eng.ip_pod.get(ip)
-            if pod is None or port is None:
-                continue
-            dcid = eng.index.class_of[pod.key]
-            for cp in pods:
-                scid = eng.index.class_of[cp.key]
-                be = _Backend(addr, ip, port, pod, dcid)
-                o, text = eng.policy_pod(scid, cp.node_name, be, "TCP") if cp.key != pod.key else (pol.ALLOWED, "self")
-                outs.append(o)
-                lines.append(f"controller {cp.key} -> backend {addr} ({pod.key}): {o}: {text}")
-        return _aggregate(outs or [pol.ALLOWED]), tuple(lines)
-
-    def _combine(self, first: Verdict, col: _Column, what: str) -> Verdict:
-        o2, lines2 = self._to_backend(col)
-        if first.outcome in (BLOCKED, NOT_APPLICABLE, NOT_PROXIED):
-            return Verdict(BLOCKED, (f"{what} -> the ingress controller: {first.outcome}",) + first.trace, {})
-        outcome = _aggregate([first.outcome, o2]) if first.outcome != PARTIAL else PARTIAL
-        if o2 == BLOCKED:
-            outcome = BLOCKED
-        return Verdict(outcome, (f"{what} -> the ingress controller: {first.outcome}",) + first.trace + lines2,
-                       {"toController": first.outcome, "toBackend": o2})
-
-    def pod_column(self, col: _Column, block_bits: int) -> list[int]:
-        _v, _pods, sport, _cls = self._controller(col)
-        eng = self.eng
-        if sport is None:
-            o2, lines2 = self._to_backend(col)
-            idx = eng.out.add(Verdict(o2, ("the controller has no Service in the topology: only the routing "
-                                           "and the controller -> backend leg are checked",) + lines2, {}))
-            return [idx if (block_bits >> c) & 1 else -1 for c in range(len(eng.index.classes))]
-        vec = self._to_controller.get(sport.group.id)
-        if vec is None:  # every column through one controller Service shares this leg
-            vec = _pod_column(eng, sport, block_bits)
-            self._to_controller[sport.group.id] = vec
-        out: list[int] = []
-        memo: dict[int, int] = {-1: -1}
-        for i in vec:
-            j = memo.get(i)
-            if j is None:
-                j = eng.out.add(self._combine(eng.out.verdicts[i], col, "client"))
-                memo[i] = j
-            out.append(j)
-        return out
-
-    def node_cell(self, node: Node, col: _Column) -> Verdict:
-        _v, _pods, sport, _cls = self._controller(col)
-        if sport is None:
-            o2, lines2 = self._to_backend(col)
-            return Verdict(o2, lines2, {})
-        return self._combine(_node_cell(self.eng, node, sport, None), col, "node")
-
-    def external_cell(self, col: _Column) -> Verdict:
-        _v, _pods, _sport, cls = self._controller(col)
-        if cls is None:
-            o2, lines2 = self._to_backend(col)
-            return Verdict(o2, lines2, {})
-        entries = self._entries.get(cls.name)
-        if entries is None:
-            entries = self.entry.entry_paths(self.snap, cls, "http")
-            self._entries[cls.name] = entries
-        ok = [e for e in entries if e.outcome == "delivered"]
-        first = Verdict(REACHABLE if ok else BLOCKED,
-                        tuple(f"{e.details.get('entry')}: {e.outcome}" for e in entries[:5])
-                        or ("no LoadBalancer or NodePort Service exposes the controller",), {})
-        return self._combine(first, col, "external client")
-
-
-def _split(addr: str) -> tuple[str, int | None]:
-    host, sep, port = addr.rpartition(":")
-    if not sep or not port.isdigit():
-        return addr, None
-    return host.strip("[]"), int(port)
-
-
-__all__ = ["compute_service_matrix", "_sanitize"]
+__all__ = ["EXTERNAL_ROW", "service_matrix"]

@@ -35,6 +35,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from . import policy as pol
@@ -115,15 +116,12 @@ class ClassIndex:
             out.extend(self.by_namespace.get(n, ()))
         return out
 
-    @property
+    @cached_property
     def by_namespace(self) -> dict[str, list[int]]:
-        cached = self.__dict__.get("_by_ns")
-        if cached is None:
-            cached = {}
-            for c in self.classes:
-                cached.setdefault(c.namespace, []).append(c.id)
-            self.__dict__["_by_ns"] = cached
-        return cached
+        out: dict[str, list[int]] = {}
+        for c in self.classes:
+            out.setdefault(c.namespace, []).append(c.id)
+        return out
 
 
 def iter_bits(bits: int) -> Iterator[int]:
@@ -150,7 +148,7 @@ def _policy_selectors(p: NetworkPolicy) -> Iterator[tuple[LabelSelector | None, 
             yield peer.namespace_selector, peer.pod_selector
 
 
-class _IPBlockMatcher:
+class IPBlockMatcher:
     """policy.ip_block_matches over many addresses: networks as (version, first, last) ints."""
 
     def __init__(self, blocks: list[IPBlock]) -> None:
@@ -226,7 +224,7 @@ def build_classes(snap: Snapshot, port_names: Iterable[str] = ()) -> ClassIndex:
     """Group the snapshot's pods into behaviour classes (see the module docstring)."""
     names = used_port_names(snap, port_names)
     blocks = distinct_ip_blocks(snap)
-    matcher = _IPBlockMatcher(blocks)
+    matcher = IPBlockMatcher(blocks)
 
     # Selectors per namespace, deduplicated: (key, evaluate(labels) -> bool).
     per_ns: dict[str, dict[tuple[Any, ...], Any]] = {}

@@ -25,11 +25,12 @@ Decisions where the specification leaves room (each one what upstream tests expe
 from __future__ import annotations
 
 import ipaddress
-import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .endpoints import per_snapshot
+from .ipaddr import parse_ip_sloppy
 from .labels import selects
 from .types import (
     Container,
@@ -83,10 +84,10 @@ def _node_ips(node: Node) -> tuple[str, ...]:
 
 
 def _parse_ip(text: str) -> str:
-    try:
-        return str(ipaddress.ip_address(text.strip()))
-    except ValueError as exc:
-        raise ValueError(f"{text!r} is not an IP address") from exc
+    ip = parse_ip_sloppy(text.strip())
+    if ip is None:
+        raise ValueError(f"{text!r} is not an IP address")
+    return str(ip)
 
 
 def party_of_pod(snap: Snapshot, pod: Pod) -> Party:
@@ -245,19 +246,10 @@ def rule_matches(snap: Snapshot, policy: NetworkPolicy, rule: PolicyRule, other:
     return not rule.ports or any(port_matches(pp, port, protocol, dest) for pp in rule.ports)
 
 
-_MEMO: dict[int, tuple[weakref.ref[Snapshot], dict[tuple[str, str], tuple[NetworkPolicy, ...]]]] = {}
-
-
 def _memo(snap: Snapshot) -> dict[tuple[str, str], tuple[NetworkPolicy, ...]]:
     """Per-snapshot memo of selecting_policies (a Snapshot is immutable; matrices ask again
     and again)."""
-    entry = _MEMO.get(id(snap))
-    if entry is not None and entry[0]() is snap:
-        return entry[1]
-    table: dict[tuple[str, str], tuple[NetworkPolicy, ...]] = {}
-    key = id(snap)
-    _MEMO[key] = (weakref.ref(snap, lambda _ref: _MEMO.pop(key, None)), table)
-    return table
+    return per_snapshot(snap, "policy.selecting_policies", dict)
 
 
 def selecting_policies(snap: Snapshot, pod: Pod, direction: str) -> tuple[NetworkPolicy, ...]:

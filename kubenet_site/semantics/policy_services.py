@@ -10,10 +10,10 @@ serving-and-terminating ones). The rules themselves are in policy.py.
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Mapping
 from typing import Any
 
+from .ipaddr import parse_ip_sloppy
 from .policy import (
     ALLOWED,
     BLOCKED,
@@ -232,10 +232,8 @@ def _parse_svc_target(text: str) -> tuple[str, str | None, str | None]:
 
 
 def _maybe_ip(text: str) -> str | None:
-    try:
-        return str(ipaddress.ip_address(text.strip()))
-    except ValueError:
-        return None
+    ip = parse_ip_sloppy(text.strip())
+    return None if ip is None else str(ip)
 
 
 def answer_connect(snap: Snapshot, q: Mapping[str, Any]) -> dict[str, Any]:

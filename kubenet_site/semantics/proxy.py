@@ -12,13 +12,13 @@ packet-flow tests of `pkg/proxy/{iptables,nftables}/proxier_test.go`.
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from .endpoints import per_snapshot, service_endpoints
+from .ipaddr import parse_ip_sloppy
 from .proxy_parse import (
     Source,
     find_node,
@@ -352,10 +352,8 @@ def _canon(ips) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1 << 16)
 def _canon_one(ip: str) -> str:
-    try:
-        return str(ipaddress.ip_address(ip.strip()))
-    except ValueError:
-        return ip
+    parsed = parse_ip_sloppy(ip.strip())
+    return ip if parsed is None else str(parsed)
 
 
 def _egress_ip(snap: Snapshot, src: Source, fam: int, src_ip: str) -> str:

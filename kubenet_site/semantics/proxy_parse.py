@@ -8,9 +8,9 @@ TCP; the `svc:`/`lb:`/`node:`/`healthcheck:` forms are resolved in proxy.py).
 
 from __future__ import annotations
 
-import ipaddress
 from dataclasses import dataclass
 
+from .ipaddr import parse_ip_sloppy
 from .proxy_paths import family
 from .types import Node, QueryError, Service, Snapshot
 
@@ -32,11 +32,10 @@ class Source:
 # --- parsing ---------------------------------------------------------------------------------
 
 def parse_address(text: str, what: str) -> str:
-    t = text.strip().strip("[]")
-    try:
-        return str(ipaddress.ip_address(t))
-    except ValueError:
-        raise QueryError(f"{what}: {text!r} is not an IP address") from None
+    ip = parse_ip_sloppy(text.strip().strip("[]"))
+    if ip is None:
+        raise QueryError(f"{what}: {text!r} is not an IP address")
+    return str(ip)
 
 
 def parse_port_proto(text: str, what: str) -> tuple[int, str]:

@@ -2,36 +2,49 @@
 
 `run(document)` builds the cluster the document describes, collects its diagnostics (the API
 server's refusals first, then diagnostics.diagnose) and answers each query through the handler
-its kind names (docs/engine-api.md). Handlers are imported lazily, so a module still being
-written elsewhere only costs the queries of its own kinds. Only a document that cannot be read
-at all raises QueryRefused(error, where); everything else is answered.
+its kind names in HANDLERS (docs/engine-api.md). `answer_queries(build, queries)` answers
+queries over a build the caller already has (`kubenet check` builds once). Only a document
+that cannot be read at all raises QueryRefused(error, where); everything else is answered.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, is_dataclass
-from datetime import datetime
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from .manifests import ManifestError, build_snapshot, load_documents, parse_cluster, parse_yaml_documents
-from .types import QueryError
+from .diagnostics import diagnose
+from .dns import answer_dns
+from .endpoints import answer_endpoints, answer_select
+from .envvars import answer_env
+from .ingress import answer_ingress_route
+from .jsonable import jsonable
+from .manifests import (
+    BuildResult,
+    ManifestError,
+    build_snapshot,
+    load_documents,
+    parse_cluster,
+    parse_yaml_documents,
+)
+from .policy_services import answer_connect
+from .proxy import answer_route
+from .reachability import answer_reachability
+from .types import QueryError, Snapshot
 
-# kind -> (module under kubenet_site.semantics, function); imported on first use, so reading a
-# document does not load every area of the engine.
-HANDLERS: dict[str, tuple[str, str]] = {
-    "select": ("endpoints", "answer_select"),
-    "endpoints": ("endpoints", "answer_endpoints"),
-    "dns": ("dns", "answer_dns"),
-    "env": ("envvars", "answer_env"),
-    "route": ("proxy", "answer_route"),
-    "connect": ("policy_services", "answer_connect"),
-    "reachability": ("reachability", "answer_reachability"),
-    "ingress-route": ("ingress", "answer_ingress_route"),
+Handler = Callable[[Snapshot, Mapping[str, Any]], Any]
+
+# kind -> its handler (`validate` is answered from the build itself).
+HANDLERS: dict[str, Handler] = {
+    "select": answer_select,
+    "endpoints": answer_endpoints,
+    "dns": answer_dns,
+    "env": answer_env,
+    "route": answer_route,
+    "connect": answer_connect,
+    "reachability": answer_reachability,
+    "ingress-route": answer_ingress_route,
 }
-PACKAGE = __name__.rpartition(".")[0]
 
 
 class QueryRefused(Exception):
@@ -61,28 +74,7 @@ def load_document_text(text: str | bytes) -> dict[str, Any]:
     return docs[0]
 
 
-def jsonable(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if isinstance(value, set | frozenset):
-        return sorted((jsonable(v) for v in value), key=str)
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if is_dataclass(value) and not isinstance(value, type):
-        return jsonable(asdict(value))
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    return str(value)
-
-
-def _handler(kind: str) -> Any:
-    module_name, func_name = HANDLERS[kind]
-    return getattr(importlib.import_module(f"{PACKAGE}.{module_name}"), func_name)
-
-
-def _answer(snapshot: Any, build: Any, query: Any) -> dict[str, Any]:
+def _answer(snapshot: Snapshot, build: BuildResult, query: Any) -> dict[str, Any]:
     if not isinstance(query, Mapping):
         return {"kind": None, "error": f"a query must be a mapping, not a {type(query).__name__}"}
     kind = query.get("kind")
@@ -93,7 +85,7 @@ def _answer(snapshot: Any, build: Any, query: Any) -> dict[str, Any]:
         known = ", ".join(sorted([*HANDLERS, "validate"]))
         return {"kind": kind, "error": f"unknown query kind {kind!r} (known: {known})"}
     try:
-        answer = _handler(kind)(snapshot, query)
+        answer = HANDLERS[kind](snapshot, query)
     except QueryError as exc:
         return {"kind": kind, "error": str(exc)}
     except Exception as exc:  # one broken handler must not sink the document
@@ -104,15 +96,9 @@ def _answer(snapshot: Any, build: Any, query: Any) -> dict[str, Any]:
     return out
 
 
-def answer_queries(build: Any, queries: Sequence[Any]) -> list[dict[str, Any]]:
+def answer_queries(build: BuildResult, queries: Sequence[Any]) -> list[dict[str, Any]]:
     """Each query answered over a cluster already built (one answer per query, in order)."""
     return [_answer(build.snapshot, build, q) for q in queries]
-
-
-def _diagnose(snapshot: Any) -> list[dict[str, str]]:
-    from .diagnostics import diagnose  # imported on first use, as the handlers are
-
-    return [d.as_dict() for d in diagnose(snapshot)]
 
 
 def run(document: Any) -> dict[str, Any]:
@@ -140,11 +126,11 @@ def run(document: Any) -> dict[str, Any]:
     build = build_snapshot(objects, cluster)
     diagnostics = [d.as_dict() for d in build.errors] + [d.as_dict() for d in build.warnings]
     try:
-        diagnostics += _diagnose(build.snapshot)
+        diagnostics += [d.as_dict() for d in diagnose(build.snapshot)]
     except Exception as exc:  # a broken lint must not sink the document either
         diagnostics.append({"severity": "warning", "object": "", "field": "", "code": "diagnostics-failed",
                             "message": f"internal error: {type(exc).__name__}: {exc}"})
-    answers = [_answer(build.snapshot, build, q) for q in queries]
+    answers = answer_queries(build, queries)
     out = {"answers": answers, "diagnostics": diagnostics}
     json.dumps(out)  # the contract: JSON-serialisable, or fail loudly here rather than at a door
     return out

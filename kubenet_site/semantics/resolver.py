@@ -11,7 +11,8 @@ most 15); resolv.conf(5).
 
 from __future__ import annotations
 
-from .dns import NOERROR, NXDOMAIN, TIMEOUT, A, DNSResponse, DNSResult, fqdn, server_lookup, zone_of
+from .dns_server import NOERROR, NXDOMAIN, TIMEOUT, A, DNSResponse, DNSResult, server_lookup
+from .dnsnames import fqdn, zone_of
 from .types import Pod, PodDNSConfig, ResolvConf, Snapshot
 
 MAX_NAMESERVERS = 3  # validation.MaxDNSNameservers

@@ -9,7 +9,7 @@ manifest it came from in `raw` (excluded from comparisons) so nothing is lost on
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cached_property
 from typing import Any
@@ -505,6 +505,33 @@ class Snapshot:
     @cached_property
     def ingress_class_by_name(self) -> Mapping[str, IngressClass]:
         return {c.name: c for c in self.ingress_classes}
+
+    @cached_property
+    def memo(self) -> dict[str, Any]:
+        """Engine memos of this snapshot, one per function that fills it (endpoints.per_snapshot):
+        a Snapshot is immutable, and matrices ask the same questions thousands of times."""
+        return {}
+
+    # The look-ups a restricted view shares with its snapshot (they read no Service).
+    _SHARED_LOOKUPS = ("namespace_by_name", "node_by_name", "pod_by_key", "ingress_class_by_name")
+
+    def restricted(self, services: tuple[Service, ...], pods: tuple[Pod, ...] | None = None) -> Snapshot:
+        """A view of this cluster holding only `services` (and only `pods`, if given), for a
+        question that reads nothing else. It shares this snapshot's look-ups; `pod_by_key` still
+        finds every pod of the cluster (a trace's source need not be among `pods`). Its memos
+        are its own."""
+        view = replace(self, services=services) if pods is None else replace(self, services=services, pods=pods)
+        seeded = view.__dict__  # cached_property's own storage: the view's look-ups, filled in advance
+        for name in self._SHARED_LOOKUPS:
+            seeded[name] = getattr(self, name)
+        if pods is None:
+            seeded["pods_by_namespace"] = self.pods_by_namespace
+        else:
+            by_ns: dict[str, list[Pod]] = {}
+            for p in pods:
+                by_ns.setdefault(p.namespace, []).append(p)
+            seeded["pods_by_namespace"] = {k: tuple(v) for k, v in by_ns.items()}
+        return view
 
     def pod(self, key: str) -> Pod | None:
         return self.pod_by_key.get(key)

@@ -23,10 +23,10 @@ from .fielderrors import (
     name_errors,
     not_supported,
     parse_cidr,
-    parse_ip,
     required,
     too_long,
 )
+from .ipaddr import parse_ip_strict
 from .validation_meta import (
     PATH_TYPES,
     obj_dict,
@@ -185,7 +185,7 @@ def validate_ingress(obj: dict[str, Any]) -> list[FieldError]:
         rule, rp = obj_dict(rule), f"spec.rules[{i}]"
         host = rule.get("host") or ""
         if host:
-            if parse_ip(host) is not None:
+            if parse_ip_strict(host) is not None:
                 errs.append(invalid(f"{rp}.host", host, "must be a DNS name, not an IP address"))
             check = is_wildcard_dns1123_subdomain if "*" in host else is_dns1123_subdomain
             errs += name_errors(f"{rp}.host", host, check)

@@ -21,9 +21,9 @@ from .fielderrors import (
     is_valid_port_num,
     name_errors,
     not_supported,
-    parse_ip,
     required,
 )
+from .ipaddr import parse_ip_strict
 from .validation_meta import (
     IP_FAMILIES,
     IP_FAMILY_POLICIES,
@@ -42,7 +42,7 @@ from .validation_meta import (
 def validate_non_special_ip(ip: str, path: str) -> list[FieldError]:
     """validation.go ValidateNonSpecialIP / ValidateEndpointIP (the unspecified message quotes
     the value as given: "may not be unspecified (::)")."""
-    addr = parse_ip(ip)
+    addr = parse_ip_strict(ip)
     if addr is None:
         return [invalid(path, ip, "must be a valid IP address")]
     errs: list[FieldError] = []
@@ -117,13 +117,13 @@ def validate_cluster_ips_related(spec: dict[str, Any]) -> list[FieldError]:
     if len(cips) > 1:
         # netutils.IsDualStackIPStrings: at least one of each family (three IPs of two families
         # pass here; "may only hold up to 2 values" has already been reported for them)
-        versions = {parse_ip(ip).version for ip in cips}  # type: ignore[union-attr]
+        versions = {parse_ip_strict(ip).version for ip in cips}  # type: ignore[union-attr]
         if versions != {4, 6}:
             errs.append(invalid("spec.clusterIPs", cips, "may specify no more than one IP for each IP family"))
     fams = obj_list(spec.get("ipFamilies"))
     if not is_headless(spec):
         for i, ip in enumerate(cips[: len(fams)]):
-            v6 = parse_ip(ip).version == 6  # type: ignore[union-attr]
+            v6 = parse_ip_strict(ip).version == 6  # type: ignore[union-attr]
             if fams[i] == "IPv4" and v6:
                 errs.append(invalid(f"spec.clusterIPs[{i}]", ip,
                                     f"expected an IPv4 value as indicated by `ipFamilies[{i}]`"))

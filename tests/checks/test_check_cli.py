@@ -365,3 +365,17 @@ def test_stdin(monkeypatch):
     assert code == 0
     n = len(DEMO.read_text().split("\n---\n")) + 1
     assert out["assertions"][0]["source"] == f"<stdin>, document {n}"
+
+
+def test_check_builds_the_cluster_once(tmp_path, monkeypatch):
+    from kubenet_site.semantics import query
+
+    built = []
+    real = check_command.build_snapshot
+    monkeypatch.setattr(check_command, "build_snapshot", lambda *a, **k: built.append(1) or real(*a, **k))
+    monkeypatch.setattr(query, "run", lambda *a, **k: pytest.fail("check must not build a second time"))
+    (tmp_path / "demo.yaml").write_text(DEMO.read_text())
+    (tmp_path / "assertions.yaml").write_text(ASSERTIONS)
+    report = check_command.check(check_command.load_paths([str(tmp_path)]))
+    assert built == [1]
+    assert [a.name for a in report.assertions] == ["frontend-reaches-api", "frontend-reaches-db", "typo-is-nxdomain"]
