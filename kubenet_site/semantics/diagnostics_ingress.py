@@ -8,6 +8,7 @@ from . import examples as ex
 from . import ingress
 from .catalogue import LINT, WARNING, Rule, lint, register
 from .ingress_paths import certificate_name_matches, host_matches
+from .kube_kinds import object_label
 from .types import EXTERNAL_NAME, Diagnostic, Ingress, IngressBackend, Snapshot
 
 INGRESS_DOC = "https://kubernetes.io/docs/concepts/services-networking/ingress/"
@@ -16,7 +17,7 @@ NGINX_TLS = ("https://kubernetes.github.io/ingress-nginx/user-guide/tls/; ingres
 
 
 def ingress_name(ing: Ingress) -> str:
-    return f"Ingress/{ing.namespace}/{ing.name}"
+    return object_label("Ingress", ing.namespace, ing.name)
 
 
 _BASE = ex.docs(ex.ingress_class(), ex.service("web", "  selector: {app: web}\n  ports: [{port: 80, targetPort: 8080}]"),

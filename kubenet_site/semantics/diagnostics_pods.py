@@ -6,13 +6,14 @@ from collections.abc import Iterable
 
 from . import examples as ex
 from .catalogue import WARNING, lint
+from .kube_kinds import object_label
 from .types import Diagnostic, Pod, Snapshot
 
 DNS_DOC = "https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/"
 
 
 def pod_name(pod: Pod) -> str:
-    return f"Pod/{pod.namespace}/{pod.name}"
+    return object_label("Pod", pod.namespace, pod.name)
 
 
 _POD = ex.pod("web-1", "10.244.1.10")

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from . import examples as ex
 from .catalogue import INFO, WARNING, lint
+from .kube_kinds import object_label
 from .pod_classes import build_classes
 from .policy import BLOCKED, selecting_policies
 from .policy_dns import dns_access
@@ -48,7 +49,7 @@ def namespace_without_default_deny(snap: Snapshot) -> Iterable[Diagnostic]:
     with_pods = {p.namespace for p in snap.pods if not p.host_network and not p.finished}
     for ns in sorted(with_pods - set(denying) - set(SYSTEM_NAMESPACES)):
         shown = ", ".join(denying[:SHOWN]) + (f" and {len(denying) - SHOWN} more" if len(denying) > SHOWN else "")
-        yield Diagnostic(INFO, f"Namespace/{ns}", "", "namespace-without-default-deny",
+        yield Diagnostic(INFO, object_label("Namespace", None, ns), "", "namespace-without-default-deny",
                          f"no default-deny ingress NetworkPolicy (podSelector {{}}, policyTypes Ingress) while "
                          f"namespace(s) {shown} have one: every pod here accepts connections from anywhere")
 
@@ -82,6 +83,6 @@ def egress_blocks_dns(snap: Snapshot) -> Iterable[Diagnostic]:
         for p in egress:
             blocked_by.setdefault(p.key, (p, []))[1].extend(m for m in cls.members if not m.finished)
     for _, (p, pods) in sorted(blocked_by.items()):
-        yield Diagnostic(WARNING, f"NetworkPolicy/{p.namespace}/{p.name}", "spec.egress", "egress-blocks-dns",
+        yield Diagnostic(WARNING, object_label("NetworkPolicy", p.namespace, p.name), "spec.egress", "egress-blocks-dns",
                          f"selects pod(s) {_names(pods)} whose DNS queries (UDP 53) reach no nameserver under "
                          "the policies that apply: every lookup times out")

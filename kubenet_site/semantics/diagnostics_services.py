@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from . import examples as ex
 from .catalogue import INFO, WARNING, lint
 from .endpoints import describe_map, port_key, resolve_target_port, selected_pods, service_endpoints
+from .kube_kinds import object_label
 from .pod_classes import workload_of
 from .types import EXTERNAL_NAME, NODE_PORT, Diagnostic, Pod, Service, ServicePort, Snapshot
 
@@ -16,7 +17,7 @@ CONTAINER_PORTS = ("k8s.io/api core/v1 types.go Container.Ports: \"Not specifyin
 
 
 def svc_name(svc: Service) -> str:
-    return f"Service/{svc.namespace}/{svc.name}"
+    return object_label("Service", svc.namespace, svc.name)
 
 
 def pod_names(pods: Iterable[Pod]) -> str:
