@@ -16,6 +16,7 @@ import os
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from kubenet_site.semantics.diagnostics import catalogue, rule
 
@@ -52,7 +53,7 @@ def _uri(path: str) -> str:
     resolves against the checkout), else the absolute path as a file URI."""
     p = Path(path)
     try:
-        return p.resolve().relative_to(Path(os.getcwd()).resolve()).as_posix()
+        return quote(p.resolve().relative_to(Path(os.getcwd()).resolve()).as_posix())  # a URI reference
     except ValueError:
         return p.resolve().as_uri()
 

@@ -163,3 +163,16 @@ def test_the_command_line_takes_sarif_and_cluster(tmp_path):
     assert exit_.value.code == 1
     assert {r["ruleId"] for r in json.loads(out.getvalue())["runs"][0]["results"]} == {
         "nodeport-out-of-range", "selector-matches-nothing"}
+
+
+def test_sarif_uris_are_uri_references(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "my apps").mkdir()
+    code, doc = sarif_of(write(tmp_path / "my apps", "web#1.yaml", MANIFESTS))
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in doc["runs"][0]["results"]}
+    assert uris == {"my%20apps/web%231.yaml"}
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.yaml"
+    outside.write_text(MANIFESTS)
+    code, doc = sarif_of(outside)
+    assert doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == \
+        outside.resolve().as_uri()
