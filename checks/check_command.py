@@ -12,6 +12,7 @@ too.
 from __future__ import annotations
 
 import json
+import re
 import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
@@ -183,8 +184,10 @@ def add_text(loaded: Loaded, text: str | bytes, name: str) -> None:
     try:
         docs = parse_yaml_documents(text)
     except ManifestError as exc:
-        loaded.findings.append(Finding("unreadable-manifest", "error", "", "", exc.message,
-                                       f"{name}, {exc.where}" if exc.where else name))
+        source = f"{name}, {exc.where}" if exc.where else name
+        loaded.findings.append(Finding("unreadable-manifest", "error", "", "", exc.message, source))
+        doc, line = re.search(r"document (\d+)", exc.where or ""), re.search(r"line (\d+)", exc.where or "")
+        loaded.locations[source] = Location(name, int(doc.group(1)) if doc else 1, int(line.group(1)) if line else None)
         return
     try:
         lines = document_lines(text)

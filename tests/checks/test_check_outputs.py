@@ -176,3 +176,13 @@ def test_sarif_uris_are_uri_references(tmp_path, monkeypatch):
     code, doc = sarif_of(outside)
     assert doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == \
         outside.resolve().as_uri()
+
+
+def test_sarif_locates_an_unreadable_file_at_its_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, doc = sarif_of(write(tmp_path, "bad.yaml", NAMESPACE + "---\nkind: [\n"))
+    assert code == 1
+    (res,) = doc["runs"][0]["results"]
+    assert res["ruleId"] == "unreadable-manifest"
+    assert res["locations"][0]["physicalLocation"]["artifactLocation"] == {"uri": "bad.yaml"}
+    assert res["locations"][0]["physicalLocation"]["region"]["startLine"] >= 5
