@@ -15,7 +15,9 @@ from typing import Any
 
 from django.conf import settings
 
-from kubenet_site.semantics import assertions, diagnostics, dns, endpoints, envvars, matrix, policy_dns
+from kubenet_site.semantics import assertions, diagnostics, dns, endpoints, envvars, matrix
+from kubenet_site.semantics.answer_sets import declared_ports as policy_ports
+from kubenet_site.semantics.answer_sets import dns_classes
 from kubenet_site.semantics.dnsnames import service_name_forms
 from kubenet_site.semantics.manifests import BuildResult
 from kubenet_site.semantics.types import (
@@ -58,16 +60,6 @@ def plan_endpoints(snap: Snapshot) -> list[Step]:
     return [Step(("endpoints",), "endpoints", units)]
 
 
-def dns_classes(snap: Snapshot) -> list[list[Any]]:
-    """Pods that resolve alike: same namespace (the search path and the short names), same
-    resolv.conf, same DNS access under NetworkPolicy. First-seen order, so deterministic."""
-    groups: dict[Any, list[Any]] = {}
-    for pod in snap.pods:
-        key = (pod.namespace, dns.resolver_config(snap, pod), policy_dns.dns_access(snap, pod).outcome)
-        groups.setdefault(key, []).append(pod)
-    return list(groups.values())
-
-
 def resolve_class(snap: Snapshot, pods: list[Any]) -> dict[str, Any]:
     """Every name form of every Service, resolved from the first pod of a class."""
     rep = pods[0]
@@ -97,12 +89,6 @@ def plan_routing(snap: Snapshot) -> list[Step]:
 
 def plan_ingress(snap: Snapshot) -> list[Step]:
     return [matrix_step(("ingress",), "Ingress", matrix.service_matrix, snap, "ingress")]
-
-
-def policy_ports(snap: Snapshot) -> list[tuple[int, str]]:
-    """(port, protocol) of every container port a pod declares: the pod matrices to compute."""
-    ports = {(p.container_port, p.protocol) for pod in snap.pods for c in pod.containers for p in c.ports}
-    return sorted(ports, key=lambda pp: (pp[1], pp[0]))
 
 
 def plan_policy(snap: Snapshot) -> list[Step]:
