@@ -44,6 +44,7 @@ lint: install
 
 bench: install
 	$(PY) bench/run_bench.py --sizes 2000,10000
+	$(PY) bench/bench_pages.py --pods 10000
 
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=kubenet_site.settings.production $(PY) manage.py check --deploy --fail-level WARNING
