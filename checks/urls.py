@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import diagram_views, run_views, tool_views
 from . import topology_pages as views
 
 one = "t/<str:team>/<str:topology>/"
@@ -14,4 +15,15 @@ urlpatterns = [
     path(one + "settings/", views.topology_settings, name="topology-settings"),
     path(one + "clone/", views.topology_clone, name="topology-clone"),
     path(one + "delete/", views.topology_delete, name="topology-delete"),
+    path(one + "tools/", tool_views.tools_index, name="tools"),
+    path(one + "tools/_pick/", tool_views.tool_pick, name="tool-pick"),
+    path(one + "tools/<str:tool>/", tool_views.tool_page, name="tool"),
+    path(one + "diagram/", diagram_views.diagram_page, name="diagram"),
+    path(one + "diagram/graph.json", diagram_views.diagram_graph, name="diagram-graph"),
+    path(one + "diagram/reach.json", diagram_views.diagram_reach, name="diagram-reach"),
+    path(one + "runs/", run_views.run_list, name="run-list"),
+    path(one + "runs/<int:run>/", run_views.run_detail, name="run-detail"),
+    path(one + "runs/<int:run>/progress/", run_views.run_progress, name="run-progress"),
+    path(one + "runs/<int:run>/cancel/", run_views.run_cancel, name="run-cancel"),
+    path(one + "runs/<int:a>/diff/<int:b>/", run_views.run_diff_page, name="run-diff"),
 ]
