@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from services.kinds import url_of
 from services.models import Topology
 from services.object_views import base_context
 from services.views import topology_or_404
@@ -92,10 +93,13 @@ def step_rows(run: CheckRun) -> list[dict[str, Any]]:
     return rows
 
 
-def run_findings(run: CheckRun) -> list[dict[str, Any]] | None:
-    """The diagnostics step's findings (None when the run has not stored it)."""
+def run_findings(run: CheckRun) -> list[tuple[dict[str, Any], str]] | None:
+    """The diagnostics step's findings, each with its object's page (None when the run did
+    not store that step)."""
     value = run.steps.filter(key="diagnostics").values_list("value", flat=True).first()
-    return value if isinstance(value, list) else None
+    if not isinstance(value, list):
+        return None
+    return [(f, url_of(run.topology, str(f.get("object") or ""))) for f in value]
 
 
 def run_assertions(run: CheckRun) -> list[dict[str, Any]]:
@@ -145,16 +149,21 @@ def run_cancel(request: HttpRequest, team: str, topology: str, run: int) -> Http
     return redirect(reverse("run-detail", args=[team, topology, the_run.pk]))
 
 
-def cell_rows(topology: Topology, cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The diff's changed cells, each with the matrix page it belongs to."""
-    out = []
+def cell_groups(topology: Topology, cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The diff's changed cells by matrix (type, port, protocol), each group with its matrix page."""
+    groups: dict[tuple[str, Any, Any], dict[str, Any]] = {}
     for c in cells:
         kind = c.get("type") or ""
-        url = topology_url(topology, f"matrices/{kind}/")
-        if kind == "pods":
-            url += f"?port={c.get('port')}&protocol={c.get('protocol')}"
-        out.append({**c, "matrix": url})
-    return out
+        key = (kind, c.get("port"), c.get("protocol"))
+        if key not in groups:
+            url = topology_url(topology, f"matrices/{kind}/")
+            title = kind
+            if kind == "pods":
+                url += f"?port={c.get('port')}&protocol={c.get('protocol')}"
+                title = f"pods {c.get('port')}/{c.get('protocol')}"
+            groups[key] = {"title": title, "matrix": url, "cells": []}
+        groups[key]["cells"].append(c)
+    return list(groups.values())
 
 
 @login_required
@@ -167,4 +176,4 @@ def run_diff_page(request: HttpRequest, team: str, topology: str, a: int, b: int
                      diff["findings"]["added"], diff["findings"]["removed"],
                      diff["assertions"]["broken"], diff["assertions"]["fixed"]])
     return render(request, "checks/run_diff.html", base_context(
-        obj, nav="runs", a=run_a, b=run_b, diff=diff, cells=cell_rows(obj, diff["cells"]), empty=empty))
+        obj, nav="runs", a=run_a, b=run_b, diff=diff, groups=cell_groups(obj, diff["cells"]), empty=empty))

@@ -94,7 +94,7 @@ TOOLS: dict[str, Tool] = {t.slug: t for t in (
     Tool("env", "Environment", "The service variables the kubelet injects into a container, and the Services "
          "whose variables it does not get, with why.", (
              Field("pod", "Pod", picker="pod", placeholder="ns/pod"),
-             Field("container", "Container", placeholder="the first app container", required=False)), _env_query),
+             Field("container", "Container", placeholder="first app container", required=False)), _env_query),
     Tool("route", "Route tracer", "Where kube-proxy sends a packet, hop by hop (NetworkPolicy does not take part).", (
         Field("from", "From", picker="source", placeholder="ns/pod, external, node:<node>"),
         Field("to", "To", picker="target", placeholder="svc:ns/name:80/TCP, ip:port/TCP, node:<node>:port/TCP")),

@@ -11,7 +11,7 @@
   const nodesBox = document.getElementById("diagram-nodes");
 
   const style = [
-    {selector: "node", style: {"label": "data(label)", "font-size": 10, "text-wrap": "wrap", "text-valign": "bottom",
+    {selector: "node", style: {"label": "data(label)", "font-size": 11, "text-wrap": "wrap", "min-zoomed-font-size": 5, "text-valign": "bottom",
       "text-margin-y": 3, "color": "#212529", "width": 22, "height": 22, "border-width": 1, "border-color": "#343a40"}},
     {selector: "node[kind = 'Namespace'], node[kind = 'Group']", style: {"background-color": "#eef3fa",
       "background-opacity": 0.6, "border-color": "#8aa4c8", "text-valign": "top", "font-weight": "bold",
@@ -41,8 +41,8 @@
                           minZoom: 0.1, maxZoom: 3});
     window.kubenetDiagram = cy;
     const layout = () => cy.layout({name: "fcose", quality: "default", randomize: true, animate: false,
-      nodeDimensionsIncludeLabels: true, packComponents: true, nodeRepulsion: () => 6000,
-      idealEdgeLength: () => 60, nestingFactor: 0.2, eles: cy.elements(":visible")}).run();
+      nodeDimensionsIncludeLabels: true, packComponents: true, nodeRepulsion: () => 4500,
+      idealEdgeLength: () => 50, nestingFactor: 0.1, gravity: 0.4, gravityCompound: 1.2, tile: true, eles: cy.elements(":visible")}).run();
     layout();
     box.dataset.ready = "true";
 
