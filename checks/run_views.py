@@ -154,7 +154,7 @@ def cell_groups(topology: Topology, cells: list[dict[str, Any]]) -> list[dict[st
     groups: dict[tuple[str, Any, Any], dict[str, Any]] = {}
     for c in cells:
         kind = c.get("type") or ""
-        key = (kind, c.get("port"), c.get("protocol"))
+        key = (kind, c.get("port"), c.get("protocol")) if kind == "pods" else (kind, None, None)
         if key not in groups:
             url = topology_url(topology, f"matrices/{kind}/")
             title = kind

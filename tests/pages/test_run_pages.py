@@ -94,6 +94,7 @@ def test_diff_of_two_runs_after_a_network_policy_change(client_in, demo, monkeyp
     assert blocked, expected["cells"][:3]
     groups = response.context["groups"]
     assert sum(len(g["cells"]) for g in groups) == len(expected["cells"])
+    assert len({g["title"] for g in groups}) == len(groups)  # one group per matrix
     html = response.content.decode()
     assert f'{at(demo, "matrices/pods/")}?port={blocked[0]["port"]}&amp;protocol={blocked[0]["protocol"]}' in html
     assert "NetworkPolicy/shop/deny-all" in html or "deny-all" in html  # the trace names it
