@@ -12,11 +12,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from services import roles
 from services.kinds import url_of
 from services.models import Topology
 from services.object_views import base_context
@@ -49,6 +51,13 @@ def matrix_url(topology: Topology, key: str) -> str:
     return ""
 
 
+def require_editor(request: HttpRequest, topology: Topology, what: str) -> None:
+    """Run starts and cancels need the editor role (services.roles), as in the REST API."""
+    if not roles.allowed(request.user, topology.team, "write"):
+        yours = roles.role(request.user, topology.team) or "none"
+        raise PermissionDenied(f"{what} needs the editor role in team {topology.team.name} (yours: {yours})")
+
+
 def run_of(topology: Topology, pk: int) -> CheckRun:
     return runs.refresh(get_object_or_404(CheckRun.objects.select_related("topology"), pk=pk, topology=topology))
 
@@ -58,6 +67,7 @@ def run_list(request: HttpRequest, team: str, topology: str) -> HttpResponse:
     """The topology's runs; POST starts one (BrokerUnavailable: a clear message, no run)."""
     obj = topology_or_404(request, team, topology)
     if request.method == "POST":
+        require_editor(request, obj, "starting a check run")
         try:
             run = runs.start_run(obj, request.POST.getlist("checks") or None, user=request.user)
         except runs.BrokerUnavailable as exc:
@@ -77,7 +87,8 @@ def run_list(request: HttpRequest, team: str, topology: str) -> HttpResponse:
     for newer, older in zip(all_runs, all_runs[1:], strict=False):
         newer.previous = older
     return render(request, "checks/run_list.html", base_context(
-        obj, nav="runs", runs=all_runs, check_kinds=kinds.CHECK_KINDS.values()))
+        obj, nav="runs", runs=all_runs, check_kinds=kinds.CHECK_KINDS.values(),
+        can_run=roles.allowed(request.user, obj.team, "write")))
 
 
 def step_rows(run: CheckRun) -> list[dict[str, Any]]:
@@ -123,7 +134,7 @@ def run_detail(request: HttpRequest, team: str, topology: str, run: int) -> Http
         obj, nav="runs", run=the_run, steps=step_rows(the_run),
         findings=run_findings(the_run) if final else None,
         assertions=run_assertions(the_run) if final else [],
-        others=others))
+        others=others, can_run=roles.allowed(request.user, obj.team, "write")))
 
 
 @login_required
@@ -142,6 +153,7 @@ def run_progress(request: HttpRequest, team: str, topology: str, run: int) -> Ht
 def run_cancel(request: HttpRequest, team: str, topology: str, run: int) -> HttpResponse:
     obj = topology_or_404(request, team, topology)
     the_run = run_of(obj, run)
+    require_editor(request, obj, "cancelling a check run")
     if runs.cancel(the_run.pk, by=request.user.get_username()):
         messages.success(request, f"Check run #{the_run.pk} cancelled.")
     else:

@@ -117,3 +117,20 @@ def test_runs_of_another_topology_are_404(client_in, demo, monkeypatch, team):
     other = create_topology(team, "other", bootstrap=True)
     run = runs.start_run(other, "endpoints")
     assert client_in.get(at(demo, f"runs/{run.pk}/")).status_code == 404
+
+
+def test_a_viewer_reads_runs_but_cannot_start_or_cancel(client, demo, monkeypatch):
+    from django.contrib.auth.models import User
+
+    from services.models import Membership
+    queue_only(monkeypatch)
+    viewer = User.objects.create_user("vic", password="pw-vic-123")
+    Membership.objects.create(team=demo.team, user=viewer, role="viewer")
+    run = runs.start_run(demo, "endpoints")
+    client.force_login(viewer)
+    assert 'id="start-run"' not in client.get(at(demo, "runs/")).content.decode()
+    assert client.get(at(demo, f"runs/{run.pk}/")).status_code == 200
+    assert client.post(at(demo, "runs/")).status_code == 403
+    assert client.post(at(demo, f"runs/{run.pk}/cancel/")).status_code == 403
+    run.refresh_from_db()
+    assert CheckRun.objects.count() == 1 and run.status == "queued"

@@ -107,3 +107,15 @@ def test_pickers_search_as_you_type(client_in, demo, kind, text, expected, not_e
 def test_tools_need_login(client, demo):
     response = client.get(at(demo, "tools/dns/"))
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_dns_blocked_by_policy_is_timeout(client_in, demo):
+    from checks.operations import import_manifests
+    import_manifests(demo, "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+                           "metadata: {name: no-egress, namespace: shop}\n"
+                           "spec: {podSelector: {}, policyTypes: [Egress]}\n")
+    demo.refresh_from_db()
+    html, answer = page_answer(client_in, at(demo, "tools/dns/?from=shop/db-0&name=api&type=A"))
+    assert answer == query_api(demo, {"kind": "dns", "from": "shop/db-0", "name": "api", "type": "A"})
+    assert answer["rcode"] == "TIMEOUT"
+    assert "cannot reach a cluster DNS server" in html
