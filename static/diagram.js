@@ -27,7 +27,9 @@
     {selector: "node[kind = 'External']", style: {"background-color": "#ffffff", "border-style": "dashed", "shape": "hexagon"}},
     {selector: "edge", style: {"width": 1.5, "line-color": "#6c757d", "target-arrow-color": "#6c757d",
       "target-arrow-shape": "triangle", "curve-style": "bezier", "arrow-scale": 0.8, "label": "data(label)", "font-size": 8}},
-    {selector: "edge[kind = 'runs-on']", style: {"line-style": "dotted", "line-color": "#ced4da", "target-arrow-shape": "none"}},
+    {selector: "edge[kind = 'runs-on']", style: {"line-style": "dotted", "line-color": "#6c757d", "target-arrow-shape": "none",
+      "display": "none"}},  // a pod's own node edge shows when it is selected (all of them would hide the rest)
+    {selector: "edge.placed", style: {"display": "element"}},
     {selector: "edge[kind = 'cname']", style: {"line-style": "dashed"}},
     {selector: ".faded", style: {"opacity": 0.15}},
     {selector: ".reach", style: {"background-color": "#ffc107", "border-width": 3, "border-color": "#664d03"}},
@@ -42,7 +44,7 @@
     window.kubenetDiagram = cy;
     const layout = () => cy.layout({name: "fcose", quality: "default", randomize: true, animate: false,
       nodeDimensionsIncludeLabels: true, packComponents: true, nodeRepulsion: () => 4500,
-      idealEdgeLength: () => 50, nestingFactor: 0.1, gravity: 0.4, gravityCompound: 1.2, tile: true, eles: cy.elements(":visible")}).run();
+      idealEdgeLength: () => 50, nestingFactor: 0.1, gravity: 0.4, gravityCompound: 1.2, tile: true, eles: cy.elements(":visible").not("edge[kind = 'runs-on']")}).run();
     layout();
     box.dataset.ready = "true";
 
@@ -62,7 +64,7 @@
     }
 
     function clearReach() {
-      cy.elements().removeClass("faded reach source");
+      cy.elements().removeClass("faded reach source placed");
     }
 
     function highlight(podKey) {
@@ -76,6 +78,9 @@
         const source = cy.getElementById("pod:" + podKey);
         cy.elements().not("node[kind = 'Namespace'], node[kind = 'Group']").addClass("faded");
         source.removeClass("faded").addClass("source");
+        const placement = source.connectedEdges("[kind = 'runs-on']");
+        placement.addClass("placed").removeClass("faded");
+        placement.targets().removeClass("faded");
         hit.removeClass("faded").addClass("reach");
         hit.edgesWith(hit).removeClass("faded").addClass("reach");
         box.dataset.reached = String(hit.length);

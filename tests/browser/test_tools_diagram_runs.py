@@ -180,3 +180,65 @@ def test_check_runs_live_progress_results_and_diff(live_server, page: Page, demo
     check_layout(page, "run-list")
     shown = json.loads(json.dumps(texts(page, "#runs tbody tr td:nth-child(2)")))
     assert shown[0].startswith("succeeded") and "stale" in shown[1]
+
+
+def many_objects(namespaces: int = 4, apps: int = 6, replicas: int = 4) -> str:
+    """3 nodes; namespaces x apps ClusterIP Services (one NodePort per namespace), each with
+    `replicas` running pods: 96 pods, 24 Services, 140 drawn objects with the groups."""
+    docs = []
+    for k in range(3):
+        docs.append(f"apiVersion: v1\nkind: Node\nmetadata: {{name: node-{k}}}\nspec: {{podCIDR: 10.244.{k}.0/24}}\n"
+                    f"status: {{addresses: [{{type: InternalIP, address: 10.0.0.{10 + k}}}]}}\n")
+    serial = 0
+    for n in range(namespaces):
+        ns = f"team-{n}"
+        docs.append(f"apiVersion: v1\nkind: Namespace\nmetadata: {{name: {ns}}}\n")
+        for a in range(apps):
+            app = f"app-{a}"
+            kind = "NodePort" if a == 0 else "ClusterIP"
+            docs.append(f"apiVersion: v1\nkind: Service\nmetadata: {{name: {app}, namespace: {ns}}}\n"
+                        f"spec: {{type: {kind}, selector: {{app: {app}}}, ports: [{{port: 80, targetPort: 8080}}]}}\n")
+            for r in range(replicas):
+                serial += 1
+                node = serial % 3
+                docs.append(f"apiVersion: v1\nkind: Pod\nmetadata: {{name: {app}-{r}, namespace: {ns}, labels: {{app: {app}}}}}\n"
+                            f"spec: {{nodeName: node-{node}, containers: [{{name: web, image: nginx, ports: [{{containerPort: 8080}}]}}]}}\n"
+                            f"status: {{phase: Running, podIP: 10.244.{node}.{10 + serial}, "
+                            f"conditions: [{{type: Ready, status: 'True'}}]}}\n")
+    return "---\n".join(docs)
+
+
+def test_diagram_stays_readable_at_scale(live_server, page: Page, person):  # noqa: F811
+    topology = create_topology(Team.objects.get(name="web"), "big", bootstrap=True)
+    import_manifests(topology, many_objects())
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, live_server.url)
+    page.goto(f"{live_server.url}/t/web/big/diagram/")
+    expect(page.locator("#diagram")).to_have_attribute("data-ready", "true", timeout=30_000)
+    counts = page.evaluate("({pods: window.kubenetDiagram.$('node[kind = \"Pod\"]').length,"
+                           " all: window.kubenetDiagram.nodes().length})")
+    assert counts["pods"] >= 96 and counts["all"] >= 130, counts
+    # readable: no two drawn objects (groups apart) overlap
+    overlaps = page.evaluate("""() => {
+        const boxes = window.kubenetDiagram.nodes().filter(n => !n.isParent()).map(n => n.boundingBox({includeLabels: false}));
+        let hits = 0;
+        for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+            const a = boxes[i], b = boxes[j];
+            if (a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2) hits++;
+        }
+        return hits; }""")
+    assert overlaps == 0
+    groups = page.evaluate("""() => {
+        const boxes = window.kubenetDiagram.nodes().filter(n => n.isParent()).map(n => n.boundingBox({includeLabels: false}));
+        let hits = 0;
+        for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+            const a = boxes[i], b = boxes[j];
+            if (a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2) hits++;
+        }
+        return hits; }""")
+    assert groups == 0, "namespaces and the nodes group overlap"
+    shot(page, "diagram-130-objects")
+    page.select_option("#diagram-ns", "team-1")
+    visible = page.evaluate("window.kubenetDiagram.$('node[kind = \"Pod\"]:visible').map(n => n.data('ns'))")
+    assert visible and set(visible) == {"team-1"}
+    shot(page, "diagram-130-objects-team-1")
