@@ -30,9 +30,14 @@ def build_manifests(manifests: list[dict], cluster: ClusterConfig | None) -> Bui
     return build_snapshot(manifests, cluster)
 
 
+def run_build(run: Any) -> BuildResult:
+    """The cluster of the revision a check run pinned (its `input`), with what was refused."""
+    return build_snapshot(run.input.get("manifests") or [], parse_cluster(run.input.get("cluster")))
+
+
 def run_snapshot(run: Any) -> Snapshot:
     """The Snapshot of the revision a check run pinned (its `input`)."""
-    return build_snapshot(run.input.get("manifests") or [], parse_cluster(run.input.get("cluster"))).snapshot
+    return run_build(run).snapshot
 
 
 def validation_errors(row: KubeObject, manifest: dict) -> list[str]:
