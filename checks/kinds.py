@@ -77,8 +77,14 @@ def plan_dns(snap: Snapshot) -> list[Step]:
     return [Step.of_units(("dns",), "DNS", units)]
 
 
+def env_of(snap: Snapshot, pod: str) -> dict[str, Any]:
+    """A pod's env answer as a run stores it: without `absent` (every other Service of the
+    cluster, per pod: pods x Services entries; the env tool shows it on demand)."""
+    return {k: v for k, v in answer(envvars.answer_env, snap, {"pod": pod}).items() if k != "absent"}
+
+
 def plan_env(snap: Snapshot) -> list[Step]:
-    units = [Unit(pod.key, lambda p=pod: answer(envvars.answer_env, snap, {"pod": p.key})) for pod in snap.pods]
+    units = [Unit(pod.key, lambda p=pod: env_of(snap, p.key)) for pod in snap.pods]
     return [Step.of_units(("env",), "environment variables", units)]
 
 

@@ -17,6 +17,7 @@ from django.urls import reverse
 from kubenet_site.semantics.answer_sets import declared_ports
 from kubenet_site.semantics.diagnostics import diagnose
 from kubenet_site.semantics.manifests import ManifestError, build_snapshot
+from services import roles
 from services.filtersets import TopologyFilterSet
 from services.kinds import pages, url_of
 from services.models import OtherObject, Team, Topology, row_models
@@ -157,8 +158,10 @@ def topology_summary(request: HttpRequest, team: str, topology: str) -> HttpResp
     others = OtherObject.objects.filter(topology=obj).count()
     latest = CheckRun.objects.filter(topology=obj).order_by("-created", "-pk").first()
     return render(request, "checks/topology_summary.html", base_context(
-        obj, heat=namespace_heatmap(obj, snap, request.GET.get("heatmap_port")), kinds=kinds, service_types=sorted(service_types.items()), findings=findings, others=others,
-        nav="summary", latest=latest, severities=sorted(Counter(f.severity for f, _ in findings).items()), listings=LISTINGS))
+        obj, heat=namespace_heatmap(obj, snap, request.GET.get("heatmap_port")), kinds=kinds,
+        service_types=sorted(service_types.items()), findings=findings, others=others, nav="summary", latest=latest,
+        can_run=roles.allowed(request.user, obj.team, "write"),
+        severities=sorted(Counter(f.severity for f, _ in findings).items()), listings=LISTINGS))
 
 
 @login_required

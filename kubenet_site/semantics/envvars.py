@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .endpoints import ip_family, split_key
-from .types import Container, OtherObject, Pod, QueryError, Service, Snapshot
+from .types import EXTERNAL_NAME, Container, OtherObject, Pod, QueryError, Service, Snapshot
 
 MASTER_SERVICE_NAMESPACE = "default"  # the kubelet's masterServiceNamespace default
 MASTER_SERVICES = frozenset({"kubernetes"})
@@ -59,6 +59,48 @@ def visible_services(snap: Snapshot, pod: Pod) -> tuple[Service, ...]:
         elif svc.namespace == pod.namespace and pod.enable_service_links and _created_by(svc, pod):
             chosen[svc.name] = svc
     return tuple(sorted(chosen.values(), key=lambda s: s.name))
+
+
+# The reasons a Service gives a pod no variables, in the order they are tried (interfaces.md
+# `env` answer's `absent`). kubelet_pods.go getServiceEnvVarMap: `!v1helper.IsServiceIPSet`
+# skips ExternalName (no cluster IP) and headless Services first; then only the master Service
+# of `default` (always) and, with enableServiceLinks, the pod's own namespace count; kubenet
+# takes the pod's creation time as its containers' start (semantics.md).
+ABSENT_REASONS = ("external-name", "headless", "other-namespace", "service-links-disabled", "created-after-pod")
+
+
+def absence_reason(svc: Service, pod: Pod) -> str | None:
+    """The first reason in ABSENT_REASONS that keeps this Service's variables from the pod, or
+    None when getServiceEnvVarMap would take it. A master Service shadowed by a same-named
+    Service of the pod's namespace is reported by `absent_services` as `other-namespace`."""
+    if svc.type == EXTERNAL_NAME:
+        return "external-name"
+    if not _ip_set(svc):
+        return "headless"
+    if svc.namespace == MASTER_SERVICE_NAMESPACE and svc.name in MASTER_SERVICES:
+        return None  # always injected, links or not, whenever it was created
+    if svc.namespace != pod.namespace:
+        return "other-namespace"
+    if not pod.enable_service_links:
+        return "service-links-disabled"
+    if not _created_by(svc, pod):
+        return "created-after-pod"
+    return None
+
+
+def absent_services(snap: Snapshot, pod: Pod) -> list[dict[str, str]]:
+    """Every Service of the cluster whose variables the pod does not get, with its reason,
+    sorted by `ns/name`."""
+    chosen = {svc.key for svc in visible_services(snap, pod)}
+    out = []
+    for svc in snap.services:
+        if svc.key in chosen:
+            continue
+        # A master Service that visible_services did not choose was replaced by the pod's own
+        # namespace's Service of the same name: only that namespace's one counts.
+        reason = absence_reason(svc, pod) or "other-namespace"
+        out.append({"service": svc.key, "reason": reason})
+    return sorted(out, key=lambda a: a["service"])
 
 
 # --- FromServices ----------------------------------------------------------------------------
@@ -400,4 +442,4 @@ def answer_env(snap: Snapshot, q: Mapping[str, Any]) -> dict[str, Any]:
         container = found[0]
     result = resolve_env(snap, pod, container)
     trace = [f"container {container.name} of Pod {pod.key}"] + result.trace
-    return {"vars": result.vars, "podEnv": result.pod_env, "trace": trace}
+    return {"vars": result.vars, "podEnv": result.pod_env, "absent": absent_services(snap, pod), "trace": trace}

@@ -417,3 +417,69 @@ def test_default_container_is_first_app_container():
 def test_env_query_errors(query):
     with pytest.raises(QueryError):
         V.answer_env(snapshot(pod("p")), query)
+
+
+# --- the env answer's `absent` list: each reason, and the order they are tried -------------------
+
+ABSENT_SERVICES = [
+    svc("kubernetes", ns="default", cluster_ip="10.96.0.1", ports=(sport(443),), created=9),
+    svc("other", ns="default", cluster_ip="10.96.0.5", ports=(sport(80),)),
+    svc("web", ns="shop", cluster_ip="10.96.0.9", ports=(sport(80),), created=-5),
+    svc("late", ns="shop", cluster_ip="10.96.0.10", ports=(sport(80),), created=5),
+    svc("db", ns="shop", cluster_ip="None", ports=(sport(5432),)),
+    svc("ext", ns="shop", type="ExternalName", cluster_ip=None, external_name="db.example.com"),
+    svc("far-ext", ns="other", type="ExternalName", cluster_ip=None, external_name="x.example.com"),
+    svc("far-headless", ns="other", cluster_ip="None", ports=(sport(80),)),
+    svc("late-far", ns="other", cluster_ip="10.96.0.11", ports=(sport(80),), created=5),
+]
+
+
+@pytest.mark.parametrize("links,expected", [
+    pytest.param(True, {"default/other": "other-namespace", "shop/late": "created-after-pod",
+                        "shop/db": "headless", "shop/ext": "external-name", "other/far-ext": "external-name",
+                        "other/far-headless": "headless", "other/late-far": "other-namespace"},
+                 id="links on: each reason once; web and the master Service are injected"),
+    pytest.param(False, {"default/other": "other-namespace", "shop/web": "service-links-disabled",
+                         "shop/late": "service-links-disabled", "shop/db": "headless", "shop/ext": "external-name",
+                         "other/far-ext": "external-name", "other/far-headless": "headless",
+                         "other/late-far": "other-namespace"},
+                 id="links off: service-links-disabled comes before created-after-pod; the master stays"),
+])
+def test_absent_reasons(links, expected):
+    snap = snapshot(*ABSENT_SERVICES, pod("p", ns="shop", created=0, enable_service_links=links))
+    result = V.answer_env(snap, {"pod": "shop/p"})
+    assert {a["service"]: a["reason"] for a in result["absent"]} == expected, result["trace"]
+    assert [a["service"] for a in result["absent"]] == sorted(expected)
+    injected = {a["service"] for a in result["absent"]}
+    assert "default/kubernetes" not in injected  # created after the pod, still injected
+
+
+@pytest.mark.parametrize("service,reason", [
+    pytest.param(svc("x", ns="other", type="ExternalName", cluster_ip=None, external_name="a.example.com",
+                     created=5), "external-name", id="external-name before other-namespace and created-after-pod"),
+    pytest.param(svc("x", ns="other", cluster_ip="None", created=5), "headless",
+                 id="headless before other-namespace"),
+    pytest.param(svc("x", ns="shop", cluster_ip="", created=5), "headless",
+                 id="empty cluster IP counts as not set (IsServiceIPSet)"),
+    pytest.param(svc("x", ns="other", cluster_ip="10.96.0.20", created=5), "other-namespace",
+                 id="other-namespace before service-links-disabled and created-after-pod"),
+    pytest.param(svc("x", ns="shop", cluster_ip="10.96.0.20", created=5), "service-links-disabled",
+                 id="service-links-disabled before created-after-pod"),
+])
+def test_absent_reason_order(service, reason):
+    snap = snapshot(service, pod("p", ns="shop", created=0, enable_service_links=False))
+    assert V.answer_env(snap, {"pod": "shop/p"})["absent"] == [{"service": service.key, "reason": reason}]
+
+
+def test_absent_master_service_shadowed_by_own_namespace():
+    """getServiceEnvVarMap: with links on, a `kubernetes` Service of the pod's namespace takes the
+    master one's place, so the master Service of `default` gives no variables."""
+    snap = snapshot(*SERVICES, pod("p", ns="test2", enable_service_links=True))
+    absent = {a["service"]: a["reason"] for a in V.answer_env(snap, {"pod": "test2/p"})["absent"]}
+    assert absent == {"default/kubernetes": "other-namespace", "default/not-special": "other-namespace",
+                      "test1/test": "other-namespace", "test2/test-none": "headless", "test2/test-empty": "headless"}
+
+
+def test_absent_empty_when_every_service_is_injected():
+    snap = snapshot(svc("web", ns="shop", cluster_ip="10.96.0.9", ports=(sport(80),)), pod("p", ns="shop"))
+    assert V.answer_env(snap, {"pod": "shop/p"})["absent"] == []
