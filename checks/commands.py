@@ -87,14 +87,18 @@ def args_matrix(p: Parser) -> None:
 
 
 def args_run(p: Parser) -> None:
-    topology_arguments(p, required=True)
+    p.add_argument("paths", nargs="*", metavar="PATH", help="with --local: manifest files or directories")
+    topology_arguments(p, required=False)
+    p.add_argument("--local", action="store_true",
+                   help="compute every step in this process over PATH..., with no database and no broker")
+    p.add_argument("--cluster", help="with --local: a YAML file holding the query document's cluster block")
     p.add_argument("--checks", help=f"comma-separated kinds: {','.join(CHECK_KINDS)} (default: all)")
     p.add_argument("--wait", action="store_true", help="follow with a progress bar; exit 1 if it fails")
     p.add_argument("--shards", type=int, help="row blocks per matrix, run across workers "
                                               "(default: 1, or more for large topologies)")
     p.add_argument("--timeout", type=float, help="with --wait: give up after this many seconds")
     p.add_argument("--json", dest="json_output", action="store_true",
-                   help="with --wait: the finished run as JSON on stdout")
+                   help="with --wait or --local: the finished run as JSON on stdout")
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {
@@ -105,7 +109,8 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "check": Subcommand(args_check, cmd_check, "every diagnostic and broken connectivity assertion; exit 1 at the "
                                                "--fail-on threshold (PATH mode needs no database)"),
     "matrix": Subcommand(args_matrix, cmd_matrix, "a compressed reachability matrix as a table (or its JSON form)"),
-    "run": Subcommand(args_run, cmd_run, "start a check run on the workers (--wait: follow it to the end)"),
+    "run": Subcommand(args_run, cmd_run, "start a check run on the workers (--wait: follow it to the end), "
+                                       "or compute it here over files (PATH... --local)"),
 }
 
 

@@ -13,8 +13,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-
 from kubenet_site.semantics import diagnostics, dns, endpoints, envvars, matrix, policy_dns
 from kubenet_site.semantics.dnsnames import service_name_forms
 from kubenet_site.semantics.types import CLUSTER_IP, EXTERNAL_NAME, LOAD_BALANCER, NODE_PORT, Snapshot
@@ -161,6 +159,8 @@ def matrix_kinds() -> list[str]:
 
 def auto_shards(snap: Snapshot) -> int:
     """Row blocks per matrix when the run did not say: one per KUBENET_SHARD_PODS pods, at most 16."""
+    from django.conf import settings  # here: `run --local` plans without Django
+
     return max(1, min(MAX_AUTO_SHARDS, len(snap.pods) // settings.KUBENET_SHARD_PODS))
 
 
