@@ -15,7 +15,15 @@ from typing import Any
 
 from kubenet_site.semantics import diagnostics, dns, endpoints, envvars, matrix, policy_dns
 from kubenet_site.semantics.dnsnames import service_name_forms
-from kubenet_site.semantics.types import CLUSTER_IP, EXTERNAL_NAME, LOAD_BALANCER, NODE_PORT, Snapshot
+from kubenet_site.semantics.jsonable import jsonable
+from kubenet_site.semantics.types import (
+    CLUSTER_IP,
+    EXTERNAL_NAME,
+    LOAD_BALANCER,
+    NODE_PORT,
+    QueryError,
+    Snapshot,
+)
 
 from .steps import Step, Unit, answer, matrix_step, step_error
 
@@ -61,10 +69,13 @@ def resolve_class(snap: Snapshot, pods: list[Any]) -> dict[str, Any]:
     rep = pods[0]
     names = {}
     for name in service_name_forms(snap, rep.namespace):
-        ans = answer(dns.answer_dns, snap, {"from": rep.key, "name": name})
-        names[name] = {"rcode": ans.get("rcode"), "fqdn": ans.get("fqdn"),
-                       "answers": [a.get("data") for a in ans.get("answers", [])], **(
-                           {"error": ans["error"]} if "error" in ans else {})}
+        try:  # what is kept of the answer, made JSON (its trace is not kept: not converted)
+            ans = dns.answer_dns(snap, {"from": rep.key, "name": name})
+        except QueryError as exc:
+            ans = {"error": str(exc)}
+        names[name] = jsonable({"rcode": ans.get("rcode"), "fqdn": ans.get("fqdn"),
+                                "answers": [a.get("data") for a in ans.get("answers", [])], **(
+                                    {"error": ans["error"]} if "error" in ans else {})})
     return {"pods": [p.key for p in pods], "names": names}
 
 
