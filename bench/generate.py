@@ -206,9 +206,10 @@ class Cluster:
                     {"key": "tier", "operator": "NotIn", "values": ["db"]},
                     {"key": "app", "operator": "Exists"}]}}], "ports": ports}
         elif form == 3:
-            n = self.rng.randrange(self.size.nodes)
-            rule = {"from": [{"ipBlock": {"cidr": f"10.244.{n}.0/24", "except": [f"10.244.{n}.128/25"]}},
-                             {"ipBlock": {"cidr": "192.168.0.0/16"}}],
+            # The pod network but node-000's range (pods there form classes of their own),
+            # and an office network outside the cluster.
+            rule = {"from": [{"ipBlock": {"cidr": "10.244.0.0/16", "except": ["10.244.0.0/24"]}},
+                             {"ipBlock": {"cidr": f"192.168.{self.rng.randrange(256)}.0/24"}}],
                     "ports": [{"port": port[1], "protocol": port[2]}]}
         else:
             peer_app = apps[(k + 2) % len(apps)][0]
