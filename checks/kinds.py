@@ -9,6 +9,8 @@ Only translation here: each unit calls one engine entry point and turns its answ
 
 from __future__ import annotations
 
+import itertools
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +18,7 @@ from typing import Any
 from kubenet_site.semantics import diagnostics, dns, endpoints, envvars, matrix, policy_dns
 from kubenet_site.semantics.dnsnames import service_name_forms
 from kubenet_site.semantics.jsonable import jsonable
+from kubenet_site.semantics.matrix_result import CELL_ENCODING, row_runs
 from kubenet_site.semantics.types import (
     CLUSTER_IP,
     EXTERNAL_NAME,
@@ -135,11 +138,19 @@ def summarize_env(key: str, value: Any) -> Summary:
 def summarize_matrix(key: str, value: Any) -> Summary:
     if not (isinstance(value, dict) and "cells" in value):
         return {}
+    per_verdict: dict[int, int] = {}
+    if value.get("encoding") == CELL_ENCODING:  # each distinct row once, times its rows
+        times = Counter(value["cells"])
+        for ref, text in enumerate(value["rowCells"]):
+            for i, n in row_runs(text):
+                per_verdict[i] = per_verdict.get(i, 0) + n * times[ref]
+    else:
+        per_verdict = Counter(itertools.chain.from_iterable(value["cells"]))
     counts: dict[str, int] = {}
-    for row in value["cells"]:
-        for i in row:
+    for i, n in per_verdict.items():
+        if n:
             outcome = value["verdicts"][str(i)]["outcome"]
-            counts[outcome] = counts.get(outcome, 0) + 1
+            counts[outcome] = counts.get(outcome, 0) + n
     return {f"{key.replace('/', ' ', 1)} cells": ", ".join(f"{n} {o}" for o, n in sorted(counts.items()))}
 
 

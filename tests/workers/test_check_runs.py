@@ -33,6 +33,7 @@ from checks.dispatch import RUN_TASK, enqueue
 from checks.models import CheckRun, CheckRunBlock
 from checks.run_command import describe
 from checks.snapshot import run_snapshot, topology_manifests
+from kubenet_site.semantics.matrix_result import json_cells
 from services.models import Topology
 
 from .conftest import ROOT, WorkerProcess, worker_env
@@ -289,7 +290,8 @@ def outcomes(result: dict) -> dict:
         if kind not in kinds.matrix_kinds():
             continue
         for name, m in matrices.items():
-            out[(kind, name)] = {(row["id"], col["id"]): m["verdicts"][str(m["cells"][r][c])]["outcome"]
+            cells = json_cells(m)
+            out[(kind, name)] = {(row["id"], col["id"]): m["verdicts"][str(cells[r][c])]["outcome"]
                                  for r, row in enumerate(m["rows"]) for c, col in enumerate(m["columns"])}
     return out
 
