@@ -86,7 +86,8 @@ def measure(path: Path, size: str) -> dict:
 
 
 def cli_startup(size: str) -> float:
-    """Wall seconds of `manage.py kubenet run --local --help`: the command's own start-up."""
+    """Wall seconds of `manage.py kubenet run --local --help`: the PATH command's own start-up
+    (checks.path_cli, without Django)."""
     t = time.perf_counter()
     subprocess.run([PY, "manage.py", "kubenet", "run", "--local", "--help"], cwd=ROOT, env=env_for(size),
                    capture_output=True, check=True)

@@ -12,23 +12,57 @@ one error, TopologyNotFound, ends the command with exit code 2 (bad arguments).
 from __future__ import annotations
 
 import argparse
+import importlib
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import IO, Any
 
-from services.queries import TopologyNotFound
-
-from .check_command import CheckUsageError, cmd_check
-from .cli import UsageError, cmd_export, cmd_get, cmd_import, cmd_query
+from .check_command import cmd_check
 from .kinds import CHECK_KINDS
+from .local_run import cmd_run_local
 from .matrix_command import TYPES as MATRIX_TYPES
 from .matrix_command import cmd_matrix
-from .run_command import RunError, cmd_run
+from .query_command import cmd_query
 
 Parser = argparse.ArgumentParser
 
-# Errors a handler raises for bad input: each carries its exit code in `code`.
-USAGE_ERRORS: tuple[type[Exception], ...] = (UsageError, RunError, CheckUsageError)
+# Errors a handler raises for bad input, each carrying its exit code in `code`: "module:Class"
+# (the modules that need Django are imported only by the handlers that use them, so the PATH
+# commands run without it: checks.path_cli).
+USAGE_ERRORS = ("checks.query_command:UsageError", "checks.run_command:RunError",
+                "checks.check_command:CheckUsageError")
+TOPOLOGY_NOT_FOUND = "services.queries:TopologyNotFound"
 TOPOLOGY_NOT_FOUND_CODE = 2
+
+
+def lazy(target: str) -> Callable[..., int]:
+    """A handler named "module:function" (relative to this package), imported on first call."""
+    module, _, name = target.partition(":")
+
+    def handler(*args: Any, **kwargs: Any) -> int:
+        return getattr(importlib.import_module(module, __package__), name)(*args, **kwargs)
+
+    handler.__name__ = name
+    return handler
+
+
+def loaded(targets: tuple[str, ...]) -> tuple[type[BaseException], ...]:
+    """The classes named "module:Class" whose module is imported (one not imported cannot
+    have raised)."""
+    out = []
+    for target in targets:
+        module, _, name = target.partition(":")
+        if module in sys.modules:
+            out.append(getattr(sys.modules[module], name))
+    return tuple(out)
+
+
+def cmd_run(stdout: IO, stderr: IO, **options: Any) -> int:
+    """`run PATH... --local` here, with no database (checks.local_run); the rest on the workers."""
+    if options.get("local") or options.get("paths"):
+        return cmd_run_local(stdout, stderr, **options)
+    return lazy(".run_command:cmd_run")(stdout, stderr, **options)
 
 
 @dataclass(frozen=True)
@@ -103,9 +137,9 @@ def args_run(p: Parser) -> None:
 
 SUBCOMMANDS: dict[str, Subcommand] = {
     "query": Subcommand(args_query, cmd_query, "answer a stateless query document (JSON or YAML; - for stdin)"),
-    "import": Subcommand(args_import, cmd_import, "import manifests into a topology (atomic)"),
-    "export": Subcommand(args_export, cmd_export, "a topology's objects as YAML on stdout"),
-    "get": Subcommand(args_get, cmd_get, "kubectl-style listings"),
+    "import": Subcommand(args_import, lazy(".cli:cmd_import"), "import manifests into a topology (atomic)"),
+    "export": Subcommand(args_export, lazy(".cli:cmd_export"), "a topology's objects as YAML on stdout"),
+    "get": Subcommand(args_get, lazy(".cli:cmd_get"), "kubectl-style listings"),
     "check": Subcommand(args_check, cmd_check, "every diagnostic and broken connectivity assertion; exit 1 at the "
                                                "--fail-on threshold (PATH mode needs no database)"),
     "matrix": Subcommand(args_matrix, cmd_matrix, "a compressed reachability matrix as a table (or its JSON form)"),
@@ -126,7 +160,9 @@ def dispatch(subcommand: str, stdout, stderr, /, **options) -> int:
     """Run `subcommand`; its usage errors (and a topology not found) become CommandFailed."""
     try:
         return SUBCOMMANDS[subcommand].handler(stdout, stderr, **options)
-    except TopologyNotFound as exc:
-        raise CommandFailed(str(exc), TOPOLOGY_NOT_FOUND_CODE) from exc
-    except USAGE_ERRORS as exc:
-        raise CommandFailed(str(exc), getattr(exc, "code", 1)) from exc
+    except Exception as exc:
+        if isinstance(exc, loaded((TOPOLOGY_NOT_FOUND,))):
+            raise CommandFailed(str(exc), TOPOLOGY_NOT_FOUND_CODE) from exc
+        if isinstance(exc, loaded(USAGE_ERRORS)):
+            raise CommandFailed(str(exc), getattr(exc, "code", 1)) from exc
+        raise

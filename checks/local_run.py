@@ -98,8 +98,15 @@ def local_run(paths: list[str], checks: str | list[str] | None = None, cluster: 
             "summary": dict(summary), "failed": failed, "result": results_of(values)}
 
 
-def cmd_run_local(stdout: IO, stderr: IO, *, paths: list[str], checks: str | None = None,
-                  cluster: str | None = None, json_output: bool = False, **_: Any) -> int:
+def cmd_run_local(stdout: IO, stderr: IO, *, paths: list[str] | None = None, checks: str | None = None,
+                  cluster: str | None = None, json_output: bool = False, local: bool = False,
+                  topology: str | None = None, wait: bool = False, shards: int | None = None, **_: Any) -> int:
+    if not local:
+        raise LocalRunError("PATH... needs --local (a run on the workers takes --topology NAME)")
+    if topology or wait or shards:
+        raise LocalRunError("--local takes PATH... (not --topology, --wait or --shards)")
+    if not paths:
+        raise LocalRunError("--local needs PATH... (manifest files or directories)")
     started = time.perf_counter()
     try:
         run = local_run(paths, checks, read_cluster(cluster), stderr)

@@ -128,13 +128,8 @@ def cmd_run(stdout: IO, stderr: IO, *, topology: str | None = None, team: str | 
             json_output: bool = False, paths: list[str] | None = None, local: bool = False,
             cluster: str | None = None, **_: Any) -> int:
     if local or paths:
-        if not local:
-            raise RunError("PATH... needs --local (a run on the workers takes --topology NAME)", code=2)
-        if topology or wait or shards:
-            raise RunError("--local takes PATH... (not --topology, --wait or --shards)", code=2)
-        if not paths:
-            raise RunError("--local needs PATH... (manifest files or directories)", code=2)
-        return cmd_run_local(stdout, stderr, paths=paths, checks=checks, cluster=cluster, json_output=json_output)
+        return cmd_run_local(stdout, stderr, paths=paths, topology=topology, checks=checks, wait=wait,
+                             shards=shards, cluster=cluster, local=local, json_output=json_output)
     if not topology:
         raise RunError("give --topology NAME (or PATH... --local)", code=2)
     if cluster:

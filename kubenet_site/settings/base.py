@@ -176,6 +176,9 @@ KUBENET_RUN_HEARTBEAT_TIMEOUT = env_float("KUBENET_RUN_HEARTBEAT_TIMEOUT", 30)
 KUBENET_RUN_REAP_INTERVAL = env_float("KUBENET_RUN_REAP_INTERVAL", 15)
 KUBENET_RUN_QUEUED_TIMEOUT = env_float("KUBENET_RUN_QUEUED_TIMEOUT", 600)
 KUBENET_RUN_MAX_ATTEMPTS = int(env_float("KUBENET_RUN_MAX_ATTEMPTS", 3))
+# Input limits of every door: one Django-free module (the PATH commands read it without Django).
+from .limits import KUBENET_MAX_INPUT_BYTES, KUBENET_MAX_OBJECTS  # noqa: E402,F401
+
 # Matrices of topologies with at least this many pods are split into row blocks by default.
 KUBENET_SHARD_PODS = int(env_float("KUBENET_SHARD_PODS", 2000))
 # Tests only: seconds of sleep after every unit of work and block, so progress is observable.
