@@ -24,7 +24,6 @@ from kubenet_site.semantics.types import (
     EXTERNAL_NAME,
     LOAD_BALANCER,
     NODE_PORT,
-    QueryError,
     Snapshot,
 )
 
@@ -68,18 +67,14 @@ def dns_classes(snap: Snapshot) -> list[list[Any]]:
 
 
 def resolve_class(snap: Snapshot, pods: list[Any]) -> dict[str, Any]:
-    """Every name form of every Service, resolved from the first pod of a class."""
+    """Every name form of every Service, resolved from the first pod of a class (the fields
+    of each answer a run keeps: dns.brief_answers)."""
     rep = pods[0]
-    names = {}
-    for name in service_name_forms(snap, rep.namespace):
-        try:  # what is kept of the answer, made JSON (its trace is not kept: not converted)
-            ans = dns.answer_dns(snap, {"from": rep.key, "name": name})
-        except QueryError as exc:
-            ans = {"error": str(exc)}
-        names[name] = jsonable({"rcode": ans.get("rcode"), "fqdn": ans.get("fqdn"),
-                                "answers": [a.get("data") for a in ans.get("answers", [])], **(
-                                    {"error": ans["error"]} if "error" in ans else {})})
-    return {"pods": [p.key for p in pods], "names": names}
+    forms = service_name_forms(snap, rep.namespace)
+    answers = dns.brief_answers(snap, rep, forms)
+    return {"pods": [p.key for p in pods], "names": {n: jsonable(
+        {"rcode": a.get("rcode"), "fqdn": a.get("fqdn"), "answers": a.get("answers", []),
+         **({"error": a["error"]} if "error" in a else {})}) for n, a in zip(forms, answers, strict=True)}}
 
 
 def plan_dns(snap: Snapshot) -> list[Step]:
