@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from kubenet_site.semantics import diagnostics, dns, endpoints, envvars, matrix, policy_dns
-from kubenet_site.semantics.dnsnames import service_name_forms
-from kubenet_site.semantics.jsonable import jsonable
 from kubenet_site.semantics.matrix_result import CELL_ENCODING, row_runs
 from kubenet_site.semantics.types import (
     CLUSTER_IP,
@@ -27,6 +25,7 @@ from kubenet_site.semantics.types import (
     Snapshot,
 )
 
+from . import dns_results
 from .steps import Step, Unit, answer, matrix_step, step_error
 
 Summary = dict[str, Any]
@@ -66,20 +65,9 @@ def dns_classes(snap: Snapshot) -> list[list[Any]]:
     return list(groups.values())
 
 
-def resolve_class(snap: Snapshot, pods: list[Any]) -> dict[str, Any]:
-    """Every name form of every Service, resolved from the first pod of a class (the fields
-    of each answer a run keeps: dns.brief_answers)."""
-    rep = pods[0]
-    forms = service_name_forms(snap, rep.namespace)
-    answers = dns.brief_answers(snap, rep, forms)
-    return {"pods": [p.key for p in pods], "names": {n: jsonable(
-        {"rcode": a.get("rcode"), "fqdn": a.get("fqdn"), "answers": a.get("answers", []),
-         **({"error": a["error"]} if "error" in a else {})}) for n, a in zip(forms, answers, strict=True)}}
-
-
 def plan_dns(snap: Snapshot) -> list[Step]:
-    units = [Unit(pods[0].key, lambda p=pods: resolve_class(snap, p)) for pods in dns_classes(snap)]
-    return [Step.of_units(("dns",), "DNS", units)]
+    units = [Unit(pods[0].key, lambda p=pods: dns_results.class_entry(snap, p)) for pods in dns_classes(snap)]
+    return [Step.of_dns(("dns",), "DNS", units, dns_results.meta(snap))]
 
 
 def plan_env(snap: Snapshot) -> list[Step]:
@@ -120,10 +108,13 @@ def summarize_endpoints(key: str, value: Any) -> Summary:
 
 
 def summarize_dns(key: str, value: Any) -> Summary:
-    names = [n for c in value.values() for n in c["names"].values()]
-    return {"DNS lookups (one per class of pods resolving alike)": len(names),
-            "DNS lookups without an answer": sum(1 for n in names if n.get("rcode") != "NOERROR"
-                                                 or not n.get("answers"))}
+    if value.get("encoding") == dns_results.ENCODING:
+        total, empty = dns_results.counts(value)
+    else:  # the plain form of earlier runs: {class: {"pods", "names": {name: answer}}}
+        names = [n for c in value.values() for n in c["names"].values()]
+        total = len(names)
+        empty = sum(1 for n in names if n.get("rcode") != "NOERROR" or not n.get("answers"))
+    return {"DNS lookups (one per class of pods resolving alike)": total, "DNS lookups without an answer": empty}
 
 
 def summarize_env(key: str, value: Any) -> Summary:

@@ -14,6 +14,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from checks import execution, kinds, runs
+from checks.dns_results import names_of
 from checks.local_run import local_run, read_cluster
 from checks.models import CheckRun
 from checks.snapshot import topology_manifests
@@ -72,7 +73,7 @@ def test_cluster_file_changes_the_answers(tmp_path):
     wrapped.write_text("cluster:\n  domain: example.internal\n")
     assert read_cluster(str(block)) == read_cluster(str(wrapped)) != read_cluster(None)
     code, out, _ = run_local(str(DEMO), "--local", "--json", "--checks", "dns", "--cluster", str(block))
-    names = [n for c in json.loads(out)["result"]["dns"].values() for n in c["names"]]
+    names = [n for c in names_of(json.loads(out)["result"]["dns"]).values() for n in c]
     assert code == 0 and names and all("cluster.local" not in n for n in names)
     assert any(n.endswith(".example.internal.") for n in names)
 
@@ -99,3 +100,22 @@ def test_a_real_process_with_an_unreachable_database_and_broker(tmp_path):
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["summary"]["services"] == 9
+
+
+def test_the_dns_step_is_stored_small_and_reads_back_name_by_name():
+    """dns_results: one answer table for every class; names_of gives each class's names."""
+    from kubenet_site.semantics import dns
+    from kubenet_site.semantics.dnsnames import service_name_forms
+    from kubenet_site.semantics.manifests import build_snapshot, load_documents
+
+    snap = build_snapshot(load_documents(DEMO.read_text())).snapshot
+    value = local_run([str(DEMO)], "dns")["result"]["dns"]
+    assert value["encoding"] == "forms" and len(value["answers"]) < sum(1 for _ in value["classes"]) * 30
+    for rep, names in names_of(value).items():
+        pod = snap.pod(rep)
+        forms = service_name_forms(snap, pod.namespace)
+        assert list(names) == forms
+        for name, kept in zip(forms, dns.brief_answers(snap, pod, forms), strict=True):
+            assert names[name] == {"rcode": kept.get("rcode"), "fqdn": kept.get("fqdn"),
+                                   "answers": kept.get("answers", []), **({"error": kept["error"]}
+                                                                          if "error" in kept else {})}
