@@ -277,7 +277,8 @@ def test_a_sharded_run_splits_across_two_workers_and_equals_the_single_run(worke
     assert all(s["blocks"] == 3 for s in sharded.plan)
     processes = {blk.worker for blk in blocks}
     assert len(processes) >= 2, processes
-    assert {lay["merge"] for lay in sharded.plan} == {"rows", "units"}  # matrices by rows, DNS/env by units
+    # matrices by rows, env by units, DNS by classes into one answer table (checks.dns_results)
+    assert {lay["merge"] for lay in sharded.plan} == {"rows", "units", "dns"}
     assert outcomes(sharded.results()) == outcomes(single.results())
     assert sharded.results() == single.results()  # verdicts, traces and numbering too
     assert sharded.result == single.result  # the summaries
