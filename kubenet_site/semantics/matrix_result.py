@@ -216,7 +216,7 @@ def encode_row(row: Sequence[int]) -> str:
     verdicts over thousands of columns)."""
     out: list[str] = []
     for value, run in itertools.groupby(row):
-        n = sum(1 for _ in run)
+        n = len(tuple(run))
         out.append(f"{n}*{value}" if n > 1 else str(value))
     return ",".join(out)
 
@@ -245,6 +245,7 @@ def matrix_json(m: CompressedMatrix) -> dict[str, Any]:
     row_cells: list[str] = []
     refs: list[int] = []
     by_id: dict[int, int] = {}
+    used: set[int] = set()
     for row in m.cells:  # rows shared by class are one list: encoded once
         ref = by_id.get(id(row))
         if ref is None:
@@ -253,9 +254,9 @@ def matrix_json(m: CompressedMatrix) -> dict[str, Any]:
             if ref is None:
                 ref = distinct[text] = len(row_cells)
                 row_cells.append(text)
+                used.update(row)
             by_id[id(row)] = ref
         refs.append(ref)
-    used = {v for text in row_cells for v, _n in row_runs(text)}
     used |= {i for v in m.member_cells.values() for mo in v.values() for i in mo.values()}
     return {
         "kind": m.kind, "page": 1, "pageSize": max(1, len(m.rows)),
