@@ -48,6 +48,7 @@ BENCH_SIZES ?= tiny,small,medium,large
 bench: install
 	$(PY) bench/full_check.py --sizes $(BENCH_SIZES) --workers
 	$(PY) bench/run_bench.py --sizes 2000,10000
+	$(PY) bench/bench_pages.py --pods 10000
 
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=kubenet_site.settings.production $(PY) manage.py check --deploy --fail-level WARNING

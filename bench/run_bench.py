@@ -6,7 +6,8 @@ For each size N (each in its own process, so memory figures do not mix): generat
 with N/5 Services and N/10 NetworkPolicies (kubenet_site.semantics.synthetic), build the
 behaviour classes, then compute each matrix type; prints each step's wall time, the matrix
 shape (rows x columns, distinct verdicts) and the process's peak resident set size after the
-step (resource.getrusage ru_maxrss). `--tracemalloc` adds the peak of Python allocations
+step (resource.getrusage ru_maxrss). Type `diff` times semantics.diff between the cluster and
+the same cluster with its last NetworkPolicy removed (both sides' matrices, DNS, routes). `--tracemalloc` adds the peak of Python allocations
 (tracemalloc), at about 3-5x the run time, so its timings are not comparable.
 """
 
@@ -23,9 +24,11 @@ import tracemalloc
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from kubenet_site.semantics import matrix, pod_classes, synthetic  # noqa: E402
+from dataclasses import replace  # noqa: E402
 
-TYPES = ("clusterip", "nodeport", "loadbalancer", "externalname", "ingress", "pods")
+from kubenet_site.semantics import diff, matrix, pod_classes, synthetic  # noqa: E402
+
+TYPES = ("clusterip", "nodeport", "loadbalancer", "externalname", "ingress", "pods", "diff")
 
 
 def _rss_mb() -> float:
@@ -49,6 +52,13 @@ def run(size: int, seed: int, types: list[str], trace_memory: bool) -> list[tupl
     rows.append(("build classes", time.perf_counter() - t, f"{len(index.classes)} classes, {len(groups)} row groups"))
     for kind in types:
         t = time.perf_counter()
+        if kind == "diff":
+            other = replace(snap, network_policies=snap.network_policies[:-1])
+            d = diff.diff(diff.Side(snap), diff.Side(other))
+            rows.append(("diff (one policy removed)", time.perf_counter() - t,
+                         f"{len(d.cells)} cells, {len(d.dns)} DNS answers, {len(d.routes)} routes changed, "
+                         f"peak RSS {_rss_mb():.0f} MiB"))
+            continue
         if kind == "pods":
             m = matrix.pod_matrix(snap, 8080)
         else:

@@ -9,11 +9,12 @@ class ChecksConfig(AppConfig):
         # Load the Celery app so shared tasks bind to it (kept out of kubenet_site/__init__).
         import kubenet_site.celery  # noqa: F401
         from kubenet_site.settings import limits
-        from services.hooks import provide_snapshot, provide_validation
+        from services.hooks import provide_refusals, provide_snapshot, provide_validation
 
-        from .snapshot import build, validation_errors
+        from .snapshot import build, refusals, validation_errors
 
         # Whole-topology questions of the apps below (services.hooks) are answered here.
         provide_snapshot(build)
         provide_validation(validation_errors)
+        provide_refusals(refusals)
         limits.apply()  # the input limits (settings/limits.py), handed to the engine

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from .check_command import cmd_check
+from .diff_command import FORMATS as DIFF_FORMATS
+from .diff_command import cmd_diff
 from .kinds import CHECK_KINDS
 from .local_run import cmd_run_local
 from .matrix_command import TYPES as MATRIX_TYPES
@@ -135,6 +137,15 @@ def args_run(p: Parser) -> None:
                    help="with --wait or --local: the finished run as JSON on stdout")
 
 
+def args_diff(p: Parser) -> None:
+    p.add_argument("old", metavar="OLD", help="a PATH (file or directory), topology:[TEAM/]NAME or run:<id>")
+    p.add_argument("new", metavar="NEW", help="likewise")
+    p.add_argument("--format", default="text", choices=list(DIFF_FORMATS))
+    p.add_argument("--fail-on-change", dest="fail_on_change", action="store_true",
+                   help="exit 1 when anything differs")
+    p.add_argument("--cluster", help="for PATH sides: a YAML file with the query document's cluster block")
+
+
 SUBCOMMANDS: dict[str, Subcommand] = {
     "query": Subcommand(args_query, cmd_query, "answer a stateless query document (JSON or YAML; - for stdin)"),
     "import": Subcommand(args_import, lazy(".cli:cmd_import"), "import manifests into a topology (atomic)"),
@@ -145,6 +156,8 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "matrix": Subcommand(args_matrix, cmd_matrix, "a compressed reachability matrix as a table (or its JSON form)"),
     "run": Subcommand(args_run, cmd_run, "start a check run on the workers (--wait: follow it to the end), "
                                        "or compute it here over files (PATH... --local)"),
+    "diff": Subcommand(args_diff, cmd_diff, "what changes from OLD to NEW: matrix cells, endpoints, DNS, routes, "
+                                            "findings, assertions (exit 1 on a difference with --fail-on-change)"),
 }
 
 

@@ -15,15 +15,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from kubenet_site.semantics import diagnostics, dns, endpoints, envvars, matrix, policy_dns
+from kubenet_site.semantics import diagnostics, endpoints, envvars, matrix
+from kubenet_site.semantics.answer_sets import declared_ports as policy_ports
+from kubenet_site.semantics.answer_sets import dns_classes
 from kubenet_site.semantics.matrix_result import CELL_ENCODING, row_runs
-from kubenet_site.semantics.types import (
-    CLUSTER_IP,
-    EXTERNAL_NAME,
-    LOAD_BALANCER,
-    NODE_PORT,
-    Snapshot,
-)
+from kubenet_site.semantics.types import CLUSTER_IP, EXTERNAL_NAME, LOAD_BALANCER, NODE_PORT, Snapshot
 
 from . import dns_results
 from .steps import Step, Unit, answer, matrix_step, step_error
@@ -55,14 +51,6 @@ def plan_endpoints(snap: Snapshot) -> list[Step]:
     return [Step(("endpoints",), "endpoints", units)]
 
 
-def dns_classes(snap: Snapshot) -> list[list[Any]]:
-    """Pods that resolve alike: same namespace (the search path and the short names), same
-    resolv.conf, same DNS access under NetworkPolicy. First-seen order, so deterministic."""
-    groups: dict[Any, list[Any]] = {}
-    for pod in snap.pods:
-        key = (pod.namespace, dns.resolver_config(snap, pod), policy_dns.dns_access(snap, pod).outcome)
-        groups.setdefault(key, []).append(pod)
-    return list(groups.values())
 
 
 def plan_dns(snap: Snapshot) -> list[Step]:
@@ -82,12 +70,6 @@ def plan_routing(snap: Snapshot) -> list[Step]:
 
 def plan_ingress(snap: Snapshot) -> list[Step]:
     return [matrix_step(("ingress",), "Ingress", matrix.service_matrix, snap, "ingress")]
-
-
-def policy_ports(snap: Snapshot) -> list[tuple[int, str]]:
-    """(port, protocol) of every container port a pod declares: the pod matrices to compute."""
-    ports = {(p.container_port, p.protocol) for pod in snap.pods for c in pod.containers for p in c.ports}
-    return sorted(ports, key=lambda pp: (pp[1], pp[0]))
 
 
 def plan_policy(snap: Snapshot) -> list[Step]:

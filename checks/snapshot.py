@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from kubenet_site.semantics.manifests import BuildResult, build_snapshot, parse_cluster
-from kubenet_site.semantics.types import ClusterConfig, Snapshot
+from kubenet_site.semantics.types import ClusterConfig, Diagnostic, Snapshot
 from services.models import KubeObject, Topology, topology_rows
 
 
@@ -55,3 +55,16 @@ def validation_errors(row: KubeObject, manifest: dict) -> list[str]:
     ns = meta.get("namespace") or (row.DEFAULT_NAMESPACE if row.NAMESPACED else "")
     me = f"{kind}/{ns}/{name}" if ns else f"{kind}/{name}"
     return [f"{e.field}: {e.message}" if e.field else e.message for e in result.errors if e.object == me]
+
+
+def refusals(topology: Topology, manifest: dict, row: KubeObject | None = None) -> list[Diagnostic]:
+    """What saving `manifest` in place of `row` (None: a new object) would bring that the API
+    server refuses: every error the topology did not already have, as import judges."""
+    rows = topology_rows(topology)
+    cluster = topology.cluster_config()
+    before = [r.manifest for r in rows]
+    after = [manifest if row is not None and r.pk == row.pk and type(r) is type(row) else r.manifest for r in rows]
+    if row is None:
+        after.append(manifest)
+    known = {(e.object, e.field, e.message) for e in build_snapshot(before, cluster).errors}
+    return [e for e in build_snapshot(after, cluster).errors if (e.object, e.field, e.message) not in known]

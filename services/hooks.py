@@ -15,6 +15,8 @@ from typing import Any
 SNAPSHOT: list[Callable[[Any], Any]] = []
 # (row, manifest) -> what the API server would say of `manifest` in place of `row`
 VALIDATION: list[Callable[[Any, dict], list[str]]] = []
+# (topology, manifest, row or None) -> the refusals (Diagnostics) saving `manifest` would bring
+REFUSALS: list[Callable[[Any, dict, Any], list]] = []
 
 
 class HookMissing(RuntimeError):
@@ -27,6 +29,10 @@ def provide_snapshot(build: Callable[[Any], Any]) -> None:
 
 def provide_validation(validate: Callable[[Any, dict], list[str]]) -> None:
     VALIDATION[:] = [validate]
+
+
+def provide_refusals(refusals: Callable[[Any, dict, Any], list]) -> None:
+    REFUSALS[:] = [refusals]
 
 
 def provided(hook: list[Callable[..., Any]], what: str) -> Callable[..., Any]:
@@ -44,3 +50,10 @@ def validation_errors(row: Any, manifest: dict) -> list[str]:
     """What the API server would say of `manifest` in place of `row` in its topology
     (checks.snapshot.validation_errors): the one validation path of forms, API and import."""
     return provided(VALIDATION, "validation")(row, manifest)
+
+
+def refusals(topology: Any, manifest: dict, row: Any = None) -> list:
+    """The errors (Diagnostics, with object and field path) that saving `manifest` in place of
+    `row` (None: as a new object) would bring to the topology and it did not have before
+    (checks.snapshot.refusals): what forms and the YAML editor refuse, as import does."""
+    return provided(REFUSALS, "refusals")(topology, manifest, row)

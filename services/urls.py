@@ -2,10 +2,20 @@
 
 from django.urls import path
 
-from . import views
+from . import account_views, object_views, other_views, views
+from .pages import PAGES, kind_urlpatterns
 
+other = "t/<str:team>/<str:topology>/others/"
 urlpatterns = [
-    path("", views.topology_list, name="topology-list"),
-    path("t/<str:team>/<slug:name>/", views.topology_detail, name="topology-detail"),
     path("t/<str:team>/<slug:name>/get/<str:resource>/", views.topology_get, name="topology-get"),
+    *[pattern for page in PAGES for pattern in kind_urlpatterns(page)],
+    path(other, other_views.other_list, name="other-list"),
+    path(other + "_add/", other_views.other_add, name="other-add"),
+    path(other + "<str:resource>/<str:namespace>/<str:name>/", other_views.other_detail, name="other-detail"),
+    path(other + "<str:resource>/<str:namespace>/<str:name>/yaml/", other_views.other_yaml, name="other-yaml"),
+    path(other + "<str:resource>/<str:namespace>/<str:name>/delete/", other_views.other_delete,
+         name="other-delete"),
+    path("_rows/<str:key>/", object_views.row_form, name="row-form"),
+    path("teams/<str:team>/", account_views.team_detail, name="team-detail"),
+    path("account/token/", account_views.account_token, name="account-token"),
 ]

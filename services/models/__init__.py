@@ -12,9 +12,9 @@ from .objects import (
     topology_rows,
 )
 from .teams import Membership, Team
-from .topology import Topology
+from .topology import FormerName, Topology
 
 __all__ = [
-    "EndpointSlice", "KubeObject", "Membership", "Namespace", "NetworkPolicy", "Node", "OtherObject",
+    "EndpointSlice", "FormerName", "KubeObject", "Membership", "Namespace", "NetworkPolicy", "Node", "OtherObject",
     "Pod", "Service", "ServicePort", "Team", "Topology", "row_models", "topology_rows",
 ]

@@ -81,6 +81,26 @@ class Topology(models.Model):
         self.refresh_from_db(fields=["revision"])
 
     def save(self, *args, **kwargs) -> None:
+        former = None
         if self.pk:
             self.revision = (self.revision or 0) + 1
+            former = Topology.objects.filter(pk=self.pk).values_list("team_id", "name").first()
         super().save(*args, **kwargs)
+        # A renamed topology's old addresses redirect while no other topology takes the name.
+        FormerName.objects.filter(team_id=self.team_id, name=self.name).delete()
+        if former and former != (self.team_id, self.name):
+            FormerName.objects.update_or_create(team_id=former[0], name=former[1], defaults={"topology": self})
+
+
+class FormerName(models.Model):
+    """A name a topology had before a rename: its pages redirect to the new name."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    name = models.SlugField(max_length=100)
+    topology = models.ForeignKey(Topology, on_delete=models.CASCADE, related_name="former_names")
+
+    class Meta:
+        unique_together = [("team", "name")]
+
+    def __str__(self) -> str:
+        return f"{self.team}/{self.name} -> {self.topology}"

@@ -37,6 +37,7 @@ def test_log_in_and_see_get_svc_of_the_demo(live_server, page: Page, demo_user):
     log_in(page, live_server.url)
     expect(page.locator("h1")).to_have_text("Topologies")
     page.click("text=demo")
+    page.click("text=kubectl get svc -A")  # the summary links to the listings
     listing = page.locator("#listing")
     expect(listing).to_contain_text("NAMESPACE       NAME                       TYPE")
     text = listing.inner_text()
@@ -44,10 +45,10 @@ def test_log_in_and_see_get_svc_of_the_demo(live_server, page: Page, demo_user):
     assert "80:30080/TCP,9090:30090/TCP" in text
     assert "53/UDP,53/TCP,9153/TCP" in text
     assert "orders.c9akciq32.eu-west-1.rds.amazonaws.com" in text
-    page.click("text=Pods")
+    page.click("nav[aria-label=Listings] >> text=Pods")
     expect(page.locator("#listing")).to_contain_text("db-0")
     expect(page.locator(".command")).to_contain_text("kubectl get pods -A")
-    page.click("text=Ingresses")
+    page.click("nav[aria-label=Listings] >> text=Ingresses")
     expect(page.locator("#listing")).to_contain_text("shop.example.com,status.example.com")
     expect(page.locator("#implementation-specific")).to_contain_text("ImplementationSpecific")
 

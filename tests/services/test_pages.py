@@ -1,5 +1,6 @@
 """The topology pages at the addresses of interfaces.md "Pages": the list at `/`, the kubectl
-listings at `/t/<team>/<topology>/get/<resource>/`, and the former addresses redirecting."""
+listings at `/t/<team>/<topology>/get/<resource>/`, and the former addresses redirecting
+(`/t/<team>/<topology>/` itself is now the summary: tests/pages)."""
 
 from __future__ import annotations
 
@@ -47,7 +48,6 @@ def test_each_listing_has_its_address(carol, resource, wide, expected):
 
 
 @pytest.mark.parametrize(("old", "new"), [
-    pytest.param("/t/default/demo/", "/t/default/demo/get/svc/", id="the topology: for now its services"),
     pytest.param("/t/default/demo/?resource=pods", "/t/default/demo/get/pods/", id="?resource="),
     pytest.param("/t/default/demo/?resource=netpol&o=wide", "/t/default/demo/get/netpol/?o=wide", id="with -o wide"),
     pytest.param("/t/default/demo/?resource=nonsense", "/t/default/demo/get/svc/", id="unknown resource: svc"),

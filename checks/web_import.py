@@ -1,0 +1,85 @@
+"""Import from the browser: a preview that is the atomic import itself, rolled back, and the
+apply. A whole cluster's dump imported into a bootstrapped topology first takes the place of
+what only the bootstrap made, so it ends as `kubenet import` into a new topology does."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from kubenet_site.semantics.manifests import ManifestError, load_documents
+from kubenet_site.semantics.types import Diagnostic
+from services.models import OtherObject, Topology, topology_rows
+
+from .bootstrap import new_cluster_manifests
+from .operations import ImportRefused, ImportSummary, describes_whole_cluster, import_manifests, object_name
+from .registry import identity, model_for
+
+
+@dataclass
+class Preview:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    kept_verbatim: list[str] = field(default_factory=list)
+    replaced_bootstrap: list[str] = field(default_factory=list)
+    refusals: list[Diagnostic] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
+    unreadable: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.refusals and not self.unreadable
+
+
+class _RollBack(Exception):
+    pass
+
+
+def bootstrap_only(topology: Topology, incoming: list[dict]) -> list:
+    """Rows exactly as the bootstrap made them, when `incoming` is a whole cluster's dump."""
+    if not describes_whole_cluster(incoming):
+        return []
+    made = {identity(m): m for m in new_cluster_manifests(topology.cluster_config())}
+    return [r for r in topology_rows(topology) if made.get(identity(r.manifest)) == r.manifest]
+
+
+def apply_import(topology: Topology, documents: list[dict]) -> tuple[ImportSummary, list[str]]:
+    """The import, all or nothing (ManifestError, ImportRefused)."""
+    with transaction.atomic():
+        replaced = []
+        for row in bootstrap_only(topology, documents):
+            replaced.append(row.object_name)
+            row.delete()
+        return import_manifests(topology, documents), replaced
+
+
+def preview_import(topology: Topology, sources: list[str]) -> Preview:
+    preview = Preview()
+    try:
+        documents = [doc for source in sources for doc in load_documents(source)]
+    except ManifestError as exc:
+        preview.unreadable = f"{exc.where}: {exc.message}" if getattr(exc, "where", "") else str(exc)
+        return preview
+    existing = {identity(r.manifest): r.manifest for r in topology_rows(topology)}
+    for doc in documents:
+        name = object_name(doc)
+        if model_for(doc) is OtherObject:
+            preview.kept_verbatim.append(name)
+        before = existing.get(identity(doc))
+        (preview.added if before is None else preview.unchanged if before == doc else preview.changed).append(name)
+    try:
+        with transaction.atomic():
+            summary, preview.replaced_bootstrap = apply_import(topology, documents)
+            preview.warnings = summary.warnings
+            raise _RollBack
+    except _RollBack:
+        pass
+    except ImportRefused as exc:
+        preview.refusals = exc.errors
+    return preview
+
+
+def documents_of(sources: list[str]) -> list[dict]:
+    return [doc for source in sources for doc in load_documents(source)]
