@@ -20,7 +20,6 @@ from typing import Any
 
 from kubenet_site.semantics import dns
 from kubenet_site.semantics.dnsnames import name_forms, service_name_forms
-from kubenet_site.semantics.jsonable import jsonable
 from kubenet_site.semantics.matrix_result import decode_row, encode_row, row_runs
 from kubenet_site.semantics.types import Snapshot
 
@@ -36,16 +35,15 @@ def class_entry(snap: Snapshot, pods: list[Any]) -> dict[str, Any]:
     it uses (each once) and the index of each name's answer."""
     rep = pods[0]
     table: list[dict[str, Any]] = []
-    seen: dict[str, int] = {}
     refs = []
-    for a in dns.brief_answers(snap, rep, service_name_forms(snap, rep.namespace)):
-        kept = jsonable({"rcode": a.get("rcode"), "fqdn": a.get("fqdn"), "answers": a.get("answers", []),
-                         **({"error": a["error"]} if "error" in a else {})})
-        key = json.dumps(kept, sort_keys=True)
-        i = seen.get(key)
+    seen_t: dict[tuple[Any, ...], int] = {}
+    for a in dns.brief_answers(snap, rep, service_name_forms(snap, rep.namespace)):  # plain JSON values
+        key = (a.get("rcode"), a.get("fqdn"), tuple(a.get("answers", [])), a.get("error"), "error" in a)
+        i = seen_t.get(key)
         if i is None:
-            i = seen[key] = len(table)
-            table.append(kept)
+            i = seen_t[key] = len(table)
+            table.append({"rcode": a.get("rcode"), "fqdn": a.get("fqdn"), "answers": list(a.get("answers", [])),
+                          **({"error": a["error"]} if "error" in a else {})})
         refs.append(i)
     return {"pods": [p.key for p in pods], "namespace": rep.namespace, "answers": table, "cells": encode_row(refs)}
 

@@ -30,7 +30,7 @@ from .dns_server import (
     service_record_for_ip,
 )
 from .dnsnames import check_name, reverse_name
-from .endpoints import split_key
+from .endpoints import per_snapshot, split_key
 from .types import Pod, QueryError, ResolvConf, Snapshot
 
 __all__ = [
@@ -110,7 +110,7 @@ def answer_dns(snap: Snapshot, q: Mapping[str, Any]) -> dict[str, Any]:
 def brief_answers(snap: Snapshot, pod: Pod, names: list[str]) -> list[dict[str, Any]]:
     """For each name, the fields of answer_dns(snap, {"from": pod, "name": name}) a check run
     keeps, {rcode, fqdn, answers: [record data]} (or {error} for a name the query refuses),
-    computed without traces: the same resolver and server, one resolv.conf for all names.
+    plain JSON values, computed without traces: the same resolver and server, one resolv.conf for all names.
     A pod whose DNS NetworkPolicy blocks goes through answer_dns itself."""
     from . import policy_dns  # late, as in _policy_timeout
 
@@ -126,16 +126,19 @@ def brief_answers(snap: Snapshot, pod: Pod, names: list[str]) -> list[dict[str, 
                         "answers": [a.get("data") for a in ans.get("answers", [])]})
         return out
     conf = resolver_config(snap, pod)
+    valid: set[str] = per_snapshot(snap, "dns.valid_names", set)  # check_name passed (any pod)
     for name in names:
         qname = name.strip() if isinstance(name, str) else name
         if not isinstance(qname, str) or not qname:
             out.append({"error": "a dns query needs a name"})
             continue
-        try:
-            check_name(qname)
-        except QueryError as exc:
-            out.append({"error": str(exc)})
-            continue
+        if qname not in valid:
+            try:
+                check_name(qname)
+            except QueryError as exc:
+                out.append({"error": str(exc)})
+                continue
+            valid.add(qname)
         result = resolver.resolve(snap, pod, qname, A, conf=conf, traced=False)
         out.append({"rcode": result.rcode, "fqdn": result.fqdn,
                     "answers": [a.get("data") for a in sorted_answers(result.answers)]})
