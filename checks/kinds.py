@@ -107,6 +107,9 @@ def summarize_matrix(key: str, value: Any) -> Summary:
     if not (isinstance(value, dict) and "cells" in value):
         return {}
     per_verdict: dict[int, int] = {}
+    if "outcomeCounts" in value:  # counted when stored (matrix_result.matrix_json)
+        counts = {o: n for o, n in value["outcomeCounts"].items() if n}
+        return {f"{key.replace('/', ' ', 1)} cells": ", ".join(f"{n} {o}" for o, n in sorted(counts.items()))}
     if value.get("encoding") == CELL_ENCODING:  # each distinct row once, times its rows
         times = Counter(value["cells"])
         for ref, text in enumerate(value["rowCells"]):

@@ -8,6 +8,7 @@ is the front that re-exports both.
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -211,13 +212,15 @@ def merge_blocks(blocks: Sequence[CompressedMatrix]) -> CompressedMatrix:
 CELL_ENCODING = "rle"
 
 
-def encode_row(row: Sequence[int]) -> str:
+def encode_row(row: Sequence[int], counts: dict[int, int] | None = None) -> str:
     """Cells of one row as runs: `3*5,0,2*7` is [5, 5, 5, 0, 7, 7] (a row is mostly one or two
-    verdicts over thousands of columns)."""
+    verdicts over thousands of columns). `counts`, when given, gets the cells of each verdict."""
     out: list[str] = []
     for value, run in itertools.groupby(row):
         n = len(tuple(run))
         out.append(f"{n}*{value}" if n > 1 else str(value))
+        if counts is not None:
+            counts[value] = counts.get(value, 0) + n
     return ",".join(out)
 
 
@@ -240,24 +243,32 @@ def matrix_json(m: CompressedMatrix) -> dict[str, Any]:
     """A CompressedMatrix as JSON, every row on one page, with its place among the rows. The
     cells are compact (encoding `rle`): `rowCells` holds each distinct row once, run-length
     encoded (encode_row), and `cells[r]` is the index of row r's entry there; the verdicts
-    are the ones the cells use. matrix_from_json reads this and the plain form alike."""
+    are the ones the cells use; `outcomeCounts` counts the rows' cells by outcome. matrix_from_json reads this and the plain form alike."""
     distinct: dict[Any, int] = {}
     row_cells: list[str] = []
     refs: list[int] = []
     by_id: dict[int, int] = {}
     used: set[int] = set()
+    row_counts: list[dict[int, int]] = []  # cells of each verdict in each distinct row
     for row in m.cells:  # rows shared by class are one list: encoded once
         ref = by_id.get(id(row))
         if ref is None:
-            text = encode_row(row)
+            counts: dict[int, int] = {}
+            text = encode_row(row, counts)
             ref = distinct.get(text)
             if ref is None:
                 ref = distinct[text] = len(row_cells)
                 row_cells.append(text)
-                used.update(row)
+                row_counts.append(counts)
+                used.update(counts)
             by_id[id(row)] = ref
         refs.append(ref)
     used |= {i for v in m.member_cells.values() for mo in v.values() for i in mo.values()}
+    outcomes: dict[str, int] = {}
+    for ref, times in Counter(refs).items():
+        for i, n in row_counts[ref].items():
+            outcome = m.verdicts[i].outcome
+            outcomes[outcome] = outcomes.get(outcome, 0) + n * times
     return {
         "kind": m.kind, "page": 1, "pageSize": max(1, len(m.rows)),
         "totalRows": m.total_rows if m.total_rows is not None else len(m.rows), "pages": 1 if m.rows else 0,
@@ -269,6 +280,7 @@ def matrix_json(m: CompressedMatrix) -> dict[str, Any]:
         "verdicts": {str(i): {"outcome": m.verdicts[i].outcome, "trace": list(m.verdicts[i].trace),
                               "details": m.verdicts[i].details} for i in sorted(used)},
         "rowOffset": m.row_offset,
+        "outcomeCounts": dict(sorted(outcomes.items())),  # cells by outcome (the rows' cells)
     }
 
 

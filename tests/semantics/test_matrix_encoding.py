@@ -37,6 +37,11 @@ def test_the_stored_form_reads_back_to_the_same_matrix(snap, build):
     m = build(snap)
     stored = matrix_json(m)
     assert stored["encoding"] == "rle" and len(stored["rowCells"]) <= len(stored["cells"]) == len(m.rows)
+    counted: dict[str, int] = {}
+    for row in m.outcome_table():
+        for outcome in row:
+            counted[outcome] = counted.get(outcome, 0) + 1
+    assert stored["outcomeCounts"] == dict(sorted(counted.items()))
     back = matrix_from_json(stored)
     assert back.outcome_table() == m.outcome_table()
     assert back.to_dict(page_size=len(m.rows) or 1) == m.to_dict(page_size=len(m.rows) or 1)
