@@ -61,6 +61,26 @@ COMPLEXITY = {
 }
 
 
+NOTES = """\
+## What the clusters hold (bench/generate.py, seeded)
+
+Namespaces labelled by team and environment; nodes with /24 pod CIDRs; CoreDNS behind
+`kube-dns`; an ingress-nginx controller (IngressClass `nginx`, the default, its pod running)
+and one Ingress per 20 ClusterIP Services. One application per Service, its pods shared out in
+turn, each a Deployment AND its pods (owned through the ReplicaSet `<name>-<hash>`, so the
+figures hold with or without workload expansion); named container ports (about a dozen
+distinct ports); Services of every type in turn (ClusterIP, headless, NodePort, LoadBalancer
+with an ingress IP, ExternalName), targetPorts by name. NetworkPolicies: default-deny per
+namespace first, then allow rules in turn by pod selector, namespace selector (and the ingress
+controller's namespace), matchExpressions, ipBlocks with `except` (the pod network but one
+node's range, and an office network), and egress with a DNS allowance.
+
+Pods split into behaviour classes by everything a Service or policy selects on: with one
+Service per application, the classes grow with the Services (a 2,000-pod cluster has about
+620), so the pod and Service matrices grow with Services squared, not pods squared.
+"""
+
+
 def cluster_file(size: str, seed: int) -> Path:
     VAR.mkdir(parents=True, exist_ok=True)
     path = VAR / f"{size}-seed{seed}.yaml"
@@ -258,7 +278,7 @@ def report(results: dict, startup: float, repeat: int, checked: bool) -> str:
             unit = " MiB" if "rss" in what else " s"
             lines.append(f"| {what} | {value:.2f}{unit} | {target:g}{unit} | {'yes' if value <= target else 'NO'} | "
                          f"{'yes' if ok else 'NO'} |")
-    lines += ["", f"CLI start-up (`manage.py kubenet run --local --help`): {startup:.2f} s.", ""]
+    lines += ["", f"CLI start-up (`manage.py kubenet run --local --help`): {startup:.2f} s.", "", NOTES]
     for size, r in results.items():
         lines += [f"<details><summary>{size}: the run's summary</summary>", "", "```",
                   *(f"{k}: {v}" for k, v in r["median"]["summary"].items()), "```", "</details>", ""]

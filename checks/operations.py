@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 
@@ -84,6 +85,7 @@ def import_manifests(topology: Topology, source: str | bytes | list | dict) -> I
         summary = ImportSummary(warnings=[w for w in result.warnings if w.object in names])
         rows = {(identity(r.manifest)): r for r in topology_rows(topology)}
         position = max((r.position for r in rows.values()), default=0)
+        created: dict[type, dict[int, Any]] = {}  # model -> new rows (inserted together below)
         for manifest in incoming:
             key = identity(manifest)
             row = rows.get(key)
@@ -92,13 +94,17 @@ def import_manifests(topology: Topology, source: str | bytes | list | dict) -> I
                 row = new_row(topology, manifest, position)
                 summary.created.append(object_name(manifest))
                 rows[key] = row
+                created.setdefault(type(row), {})[id(row)] = row
             else:
                 row.manifest = manifest
                 summary.updated.append(object_name(manifest))
             row.fill_columns()
-            row.save()
+            if id(row) not in created.get(type(row), {}):
+                row.save()
             if isinstance(row, OtherObject) and row.kind_name not in summary.unmodelled:
                 summary.unmodelled.append(row.kind_name)
+        for model, new in created.items():
+            model.create_many(list(new.values()))
         topology.bump_revision()
     return summary
 
