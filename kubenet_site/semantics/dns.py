@@ -127,6 +127,7 @@ def brief_answers(snap: Snapshot, pod: Pod, names: list[str]) -> list[dict[str, 
         return out
     conf = resolver_config(snap, pod)
     valid: set[str] = per_snapshot(snap, "dns.valid_names", set)  # check_name passed (any pod)
+    absolute: dict[tuple[str, tuple[str, ...]], DNSResult] = per_snapshot(snap, "dns.brief_absolute", dict)
     for name in names:
         qname = name.strip() if isinstance(name, str) else name
         if not isinstance(qname, str) or not qname:
@@ -139,7 +140,15 @@ def brief_answers(snap: Snapshot, pod: Pod, names: list[str]) -> list[dict[str, 
                 out.append({"error": str(exc)})
                 continue
             valid.add(qname)
-        result = resolver.resolve(snap, pod, qname, A, conf=conf, traced=False)
+        if qname.endswith("."):
+            # An absolute name is asked as it is, whatever the search list (resolver.resolve):
+            # its answer depends on the nameservers alone, so once for every class that shares them.
+            key = (qname, conf.nameservers)
+            result = absolute.get(key)
+            if result is None:
+                result = absolute[key] = resolver.resolve(snap, pod, qname, A, conf=conf, traced=False)
+        else:
+            result = resolver.resolve(snap, pod, qname, A, conf=conf, traced=False)
         out.append({"rcode": result.rcode, "fqdn": result.fqdn,
                     "answers": [a.get("data") for a in sorted_answers(result.answers)]})
     return out
