@@ -92,6 +92,7 @@ def cluster_file(size: str, seed: int) -> Path:
 def env_for(size: str) -> dict[str, str]:
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     if size == "xlarge":  # the limits raised for the benchmark (kubenet_site/settings/limits.py)
+        env.setdefault("KUBENET_MAX_MANIFEST_BYTES", str(256 * 1024 * 1024))
         env.setdefault("KUBENET_MAX_INPUT_BYTES", str(256 * 1024 * 1024))
         env.setdefault("KUBENET_MAX_OBJECTS", "200000")
     return env

@@ -10,10 +10,11 @@ from django.urls import path
 
 from kubenet_site.semantics.manifests import ManifestError
 from services.models import Topology
+from services.revisions import changes
 
 from . import runs
 from .models import CheckRun, CheckRunBlock, CheckRunStep
-from .operations import ImportRefused, export_topology, import_manifests
+from .operations import ImportRefused, export_topology, import_manifests, save_topology, settings_document
 from .steps import step_error
 
 
@@ -49,6 +50,14 @@ class TopologyAdmin(admin.ModelAdmin):
             self.message_user(request, f"Check run #{run.pk} of {topology} queued on revision {run.revision}.",
                               messages.SUCCESS)
 
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            with changes(obj, request.user) as cs:
+                cs.record(f"Topology/{obj.name}", None, settings_document(obj))
+            return
+        save_topology(obj, user=request.user)
+
     def get_urls(self):
         own = [
             path("<int:pk>/import/", self.admin_site.admin_view(self.import_view), name="services_topology_import"),
@@ -62,7 +71,7 @@ class TopologyAdmin(admin.ModelAdmin):
         errors: list[str] = []
         if request.method == "POST" and form.is_valid():
             try:
-                summary = import_manifests(topology, form.text())
+                summary = import_manifests(topology, form.text(), user=request.user)
             except ManifestError as exc:
                 errors = [f"{exc.where}: {exc.message}"]
             except ImportRefused as exc:

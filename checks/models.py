@@ -125,3 +125,20 @@ class CheckRunBlock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.step} block {self.index + 1}/{self.count} of run #{self.run_id}"
+
+
+class KeptMatrix(models.Model):
+    """A matrix computed on demand (no run of this revision had it), kept for its revision so
+    the API computes it once (interfaces.md: "else computed and kept for that revision")."""
+
+    topology = models.ForeignKey(Topology, on_delete=models.CASCADE, related_name="+")
+    revision = models.PositiveIntegerField()
+    key = models.CharField(max_length=200, help_text="routing/ClusterIP, ingress, policy/80/TCP...")
+    value = models.JSONField(help_text="The whole compressed matrix (kinds.matrix_json).")
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["topology", "revision", "key"], name="keptmatrix_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.key} of {self.topology} r{self.revision}"

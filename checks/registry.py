@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
 from ingress.models import Ingress, IngressClass
-from kubenet_site.semantics.manifests import CLUSTER_SCOPED
+from kubenet_site.semantics.kube_kinds import CLUSTER_SCOPED, resource_name
 from services.models import (
     EndpointSlice,
     KubeObject,
@@ -49,3 +53,47 @@ def identity(manifest: dict) -> tuple[str, str, str, str]:
     else:
         ns = str(meta.get("namespace") or "default")
     return (group_of(str(manifest.get("apiVersion", ""))), kind, ns, str(meta.get("name", "")))
+
+
+@dataclass(frozen=True)
+class ApiKind:
+    """One kind's address in the REST API (`/api/v1/topologies/{id}/<resource>/`)."""
+
+    resource: str
+    model: type[KubeObject]
+    kind: str
+    api_version: str
+
+    @property
+    def namespaced(self) -> bool:
+        return self.model.NAMESPACED
+
+    def rows(self, topology) -> QuerySet:
+        qs = self.model.objects.filter(topology=topology)
+        if self.model is EndpointSlice:
+            qs = qs.filter(kind_name=self.kind)
+        return qs
+
+
+API_KINDS: dict[str, ApiKind] = {k.resource: k for k in (
+    ApiKind("namespaces", Namespace, "Namespace", "v1"),
+    ApiKind("nodes", Node, "Node", "v1"),
+    ApiKind("pods", Pod, "Pod", "v1"),
+    ApiKind("services", Service, "Service", "v1"),
+    ApiKind("endpoints", EndpointSlice, "Endpoints", "v1"),
+    ApiKind("endpointslices", EndpointSlice, "EndpointSlice", "discovery.k8s.io/v1"),
+    ApiKind("ingressclasses", IngressClass, "IngressClass", "networking.k8s.io/v1"),
+    ApiKind("ingresses", Ingress, "Ingress", "networking.k8s.io/v1"),
+    ApiKind("networkpolicies", NetworkPolicy, "NetworkPolicy", "networking.k8s.io/v1"),
+)}
+
+
+def resource_of(row: OtherObject) -> str:
+    """A kept object's resource as kubectl qualifies it (`configmaps`, `deployments.apps`,
+    `certificates.cert-manager.io`): semantics.kube_kinds.resource_name."""
+    return resource_name(row.kind_name, row.api_version)
+
+
+def manifest_resource(manifest: dict) -> str:
+    """resource_of for a manifest not yet stored."""
+    return resource_name(str(manifest.get("kind", "")), str(manifest.get("apiVersion", "")))

@@ -24,7 +24,7 @@ from services.queries import topologies_for
 from services.views import LISTINGS, topology_or_404
 
 from .models import CheckRun
-from .operations import ImportRefused, create_topology, export_topology, import_manifests
+from .operations import ImportRefused, create_topology, export_topology, import_manifests, save_topology
 from .snapshot import build, topology_manifests
 from .topology_forms import (
     CLUSTER_FIELDS,
@@ -74,7 +74,7 @@ def topology_create(request: HttpRequest) -> HttpResponse:
         cluster["ingress_controllers"] = cluster.get("ingress_controllers") or None
         try:
             topology = create_topology(data["team"], data["name"], data["description"], bootstrap=data["bootstrap"],
-                                       node_resolv_conf=form.instance.node_resolv_conf, **cluster)
+                                       user=request.user, node_resolv_conf=form.instance.node_resolv_conf, **cluster)
         except (ValidationError, ImportRefused) as exc:
             form.add_error(None, "; ".join(getattr(exc, "messages", [str(exc)])))
         else:
@@ -92,11 +92,11 @@ def topology_clone(request: HttpRequest, team: str, topology: str) -> HttpRespon
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             clone = create_topology(form.cleaned_data["team"], form.cleaned_data["name"], source.description,
-                                    bootstrap=False, **{f: getattr(source, f) for f in (
+                                    bootstrap=False, user=request.user, **{f: getattr(source, f) for f in (
                                         *CLUSTER_FIELDS, "node_resolv_conf", "ingress_controller_pods")})
             manifests = topology_manifests(source)
             if manifests:
-                import_manifests(clone, manifests)
+                import_manifests(clone, manifests, user=request.user)
         messages.success(request, f"Topology {source.name} cloned as {clone.name}.")
         return redirect(summary_url(clone))
     return render(request, "checks/topology_form.html", base_context(
@@ -134,7 +134,7 @@ def topology_settings(request: HttpRequest, team: str, topology: str) -> HttpRes
             form.add_error(None, f"{e.object}: {e.field}: {e.message}")
         if not form.errors:
             form.instance.ingress_controllers = form.cleaned_data.get("ingress_controllers") or None
-            form.save()
+            save_topology(form.instance, user=request.user)
             messages.success(request, "Settings saved.")
             return redirect(reverse("topology-settings", args=[obj.team.name, obj.name]))
         obj.refresh_from_db()
@@ -172,7 +172,7 @@ def topology_import(request: HttpRequest, team: str, topology: str) -> HttpRespo
             sources = []
         if sources and request.POST.get("action") == "apply":
             try:
-                summary, replaced = apply_import(obj, documents_of(sources))
+                summary, replaced = apply_import(obj, documents_of(sources), user=request.user)
             except (ManifestError, ImportRefused):
                 preview = preview_import(obj, sources)  # show why, as the preview does
             else:

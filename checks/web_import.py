@@ -5,6 +5,7 @@ what only the bootstrap made, so it ends as `kubenet import` into a new topology
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 
@@ -12,8 +13,7 @@ from kubenet_site.semantics.manifests import ManifestError, load_documents
 from kubenet_site.semantics.types import Diagnostic
 from services.models import OtherObject, Topology, topology_rows
 
-from .bootstrap import new_cluster_manifests
-from .operations import ImportRefused, ImportSummary, describes_whole_cluster, import_manifests, object_name
+from .operations import ImportRefused, ImportSummary, import_manifests, object_name
 from .registry import identity, model_for
 
 
@@ -37,22 +37,11 @@ class _RollBack(Exception):
     pass
 
 
-def bootstrap_only(topology: Topology, incoming: list[dict]) -> list:
-    """Rows exactly as the bootstrap made them, when `incoming` is a whole cluster's dump."""
-    if not describes_whole_cluster(incoming):
-        return []
-    made = {identity(m): m for m in new_cluster_manifests(topology.cluster_config())}
-    return [r for r in topology_rows(topology) if made.get(identity(r.manifest)) == r.manifest]
-
-
-def apply_import(topology: Topology, documents: list[dict]) -> tuple[ImportSummary, list[str]]:
-    """The import, all or nothing (ManifestError, ImportRefused)."""
-    with transaction.atomic():
-        replaced = []
-        for row in bootstrap_only(topology, documents):
-            replaced.append(row.object_name)
-            row.delete()
-        return import_manifests(topology, documents), replaced
+def apply_import(topology: Topology, documents: list[dict], user: Any = None) -> tuple[ImportSummary, list[str]]:
+    """The import, all or nothing (ManifestError, ImportRefused); a whole cluster's dump takes
+    the place of what only the bootstrap made (import_manifests does it, and records it)."""
+    summary = import_manifests(topology, documents, user=user)
+    return summary, summary.deleted
 
 
 def preview_import(topology: Topology, sources: list[str]) -> Preview:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from .models import (
+    Change,
     EndpointSlice,
     Membership,
     Namespace,
@@ -16,7 +17,9 @@ from .models import (
     Service,
     ServicePort,
     Team,
+    topology_rows,
 )
+from .revisions import changes
 
 
 class MembershipInline(admin.TabularInline):
@@ -61,18 +64,22 @@ class KubeObjectAdmin(admin.ModelAdmin):
         columns = [f for f in form.changed_data if f in type(obj).all_paths()]
         if not change and not obj.manifest:
             columns = None
+        before = type(obj).objects.get(pk=obj.pk).manifest if change else None
         obj.write_columns(columns)
-        if not change:
-            from .models import topology_rows
-
-            obj.position = max((r.position for r in topology_rows(obj.topology)), default=0) + 1
-        super().save_model(request, obj, form, change)
-        obj.topology.bump_revision()
+        with changes(obj.topology, request.user) as cs:
+            if not change:
+                obj.position = max((r.position for r in topology_rows(cs.topology)), default=0) + 1
+            super().save_model(request, obj, form, change)
+            cs.record(obj.object_name, before, obj.manifest)
 
     def delete_model(self, request, obj):
-        topology = obj.topology
-        super().delete_model(request, obj)
-        topology.bump_revision()
+        with changes(obj.topology, request.user) as cs:
+            cs.record(obj.object_name, obj.manifest, None)
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset.select_related("topology"):
+            self.delete_model(request, obj)
 
 
 for model, columns in (
@@ -101,7 +108,28 @@ class ServiceAdmin(KubeObjectAdmin):
         super().save_related(request, form, formsets, change)
         service = form.instance
         if any(fs.has_changed() for fs in formsets):
+            before = service.manifest
             service.write_ports()
             service._pending_ports = None
-            type(service).objects.filter(pk=service.pk).update(manifest=service.manifest)
-            service.topology.bump_revision()
+            with changes(service.topology, request.user) as cs:
+                type(service).objects.filter(pk=service.pk).update(manifest=service.manifest)
+                cs.record(service.object_name, before, service.manifest)
+
+
+@admin.register(Change)
+class ChangeAdmin(admin.ModelAdmin):
+    """The change record, read-only: it is written by the writes themselves."""
+
+    list_display = ("object", "topology", "revision", "user", "time", "fields")
+    list_filter = ("topology", "user")
+    search_fields = ("object",)
+    list_select_related = ("topology", "user")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -138,7 +138,7 @@ class ObjectFormView(KindView):
             return self.show(form, row)
         manifest = form.manifest()
         try:
-            saved = save_object(self.topology, self.page.model, manifest, row)
+            saved = save_object(self.topology, self.page.model, manifest, row, user=self.request.user)
         except ObjectRefused as exc:
             form.add_engine_errors(exc.errors, object_name_of(manifest, self.page.namespaced))
             return self.show(form, row)
@@ -184,7 +184,7 @@ class ObjectYamlView(KindView):
             manifest = parse_one(text)
             if row is None and (manifest.get("kind") != self.page.kind_name):
                 raise ManifestError(f"this page creates a {self.page.kind_name}, not a {manifest.get('kind')}", "kind")
-            saved = save_object(self.topology, self.page.model, manifest, row)
+            saved = save_object(self.topology, self.page.model, manifest, row, user=self.request.user)
         except (ManifestError, ObjectRefused) as exc:
             return render(request, self.template, self.context(row=row, text=text, errors=yaml_errors(exc)))
         saved.topology = self.topology
@@ -200,7 +200,7 @@ class ObjectDeleteView(KindView):
 
     def post(self, request: HttpRequest, **kwargs) -> HttpResponse:
         row = self.get_row()
-        held = delete_object(row)
+        held = delete_object(row, user=request.user)
         messages.success(request, f"{row.object_name} deleted" + (f" with the {len(held)} objects it held."
                                                                    if held else "."))
         return redirect(self.page.url(self.topology))

@@ -1,5 +1,6 @@
-"""Write side for one object (forms and the YAML editor): validate the way import does, save
-all or nothing, bump the topology's revision.
+"""Write side for one object (forms, the YAML editor and the REST API): validate the way import
+does, save all or nothing, and record the change (services.revisions.changes: one revision per
+write, If-Match checked under the topology's row lock).
 
 The validator is the engine's, asked through services.hooks (checks.snapshot answers, as for
 `KubeObject.clean()` and import): an edit is refused when it brings an error the topology did
@@ -9,14 +10,15 @@ not already have, each with its object and field path as the API server prints t
 from __future__ import annotations
 
 import copy
+from typing import Any
 
-from django.db import transaction
 from django.db.models import Max
 
 from kubenet_site.semantics.types import Diagnostic
 
 from . import hooks
 from .models import EndpointSlice, KubeObject, Namespace, OtherObject, Topology, row_models
+from .revisions import changes
 
 
 class ObjectRefused(Exception):
@@ -47,16 +49,19 @@ def _duplicate(model: type[KubeObject], topology: Topology, row: KubeObject) -> 
 
 
 def save_object(topology: Topology, model: type[KubeObject], manifest: dict,
-                row: KubeObject | None = None) -> KubeObject:
+                row: KubeObject | None = None, *, user: Any = None, if_match: str | None = None) -> KubeObject:
     """Create (row None) or replace one object from its manifest, all or nothing.
 
-    Raises ObjectRefused; the topology is then unchanged."""
+    Raises ObjectRefused or PreconditionFailed (`if_match`: the object's ETag on a replace, the
+    topology's on a create); the topology is then unchanged."""
     manifest = copy.deepcopy(manifest)
     if row is not None and manifest.get("kind") != row.kind:
         raise ObjectRefused([Diagnostic("error", row.object_name, "kind", "field-immutable",
                                         f"Invalid value: {manifest.get('kind')!r}: the kind of an object cannot change")])
-    with transaction.atomic():
-        topology = Topology.objects.select_for_update().get(pk=topology.pk)
+    label = row.object_name if row is not None else None
+    with changes(topology, user, if_match=if_match, object_label=label) as cs:
+        topology = cs.topology
+        before = copy.deepcopy(row.manifest) if row is not None else None
         target = row if row is not None else model(topology=topology)
         target.manifest = manifest
         if isinstance(target, (OtherObject, EndpointSlice)):
@@ -74,7 +79,10 @@ def save_object(topology: Topology, model: type[KubeObject], manifest: dict,
             target.position = 1 + max((m.objects.filter(topology=topology).aggregate(p=Max("position"))["p"] or 0)
                                       for m in row_models())
         target.save()
-        topology.bump_revision()
+        if label is not None and label != target.object_name:  # renamed: the old one is gone
+            cs.record(label, before, None)
+            before = None
+        cs.record(target.object_name, before, manifest)
     return target
 
 
@@ -87,13 +95,14 @@ def in_namespace(row: KubeObject) -> list[KubeObject]:
             for r in model.objects.filter(topology_id=row.topology_id, namespace=row.name)]
 
 
-def delete_object(row: KubeObject) -> list[str]:
-    """Delete one object (a Namespace with what it holds); the names of what went with it."""
-    with transaction.atomic():
-        topology = Topology.objects.select_for_update().get(pk=row.topology_id)
+def delete_object(row: KubeObject, *, user: Any = None, if_match: str | None = None) -> list[str]:
+    """Delete one object (a Namespace with what it holds); the names of what went with it.
+    PreconditionFailed when `if_match` is not the object's ETag."""
+    with changes(row.topology, user, if_match=if_match, object_label=row.object_name) as cs:
         held = in_namespace(row)
         for other in held:
+            cs.record(other.object_name, other.manifest, None)
             other.delete()
+        cs.record(row.object_name, row.manifest, None)
         row.delete()
-        topology.bump_revision()
     return [r.object_name for r in held]

@@ -66,7 +66,7 @@ def other_yaml(request: HttpRequest, team: str, topology: str, resource: str, na
     if request.method == "POST":
         text = request.POST.get("yaml", "")
         try:
-            saved = save_object(top, OtherObject, parse_one(text), row)
+            saved = save_object(top, OtherObject, parse_one(text), row, user=request.user)
         except (ManifestError, ObjectRefused) as exc:
             errors = yaml_errors(exc)
         else:
@@ -82,7 +82,7 @@ def other_delete(request: HttpRequest, team: str, topology: str, resource: str, 
     top = topology_or_404(request, team, topology)
     row = other_or_404(top, resource, namespace, name)
     if request.method == "POST":
-        delete_object(row)
+        delete_object(row, user=request.user)
         messages.success(request, f"{row.object_name} deleted.")
         return redirect(reverse("other-list", args=[team, topology]))
     return render(request, "services/object_confirm_delete.html",
@@ -106,7 +106,7 @@ def other_add(request: HttpRequest, team: str, topology: str) -> HttpResponse:
             if modelled is not None:
                 raise ManifestError(f"kubenet models {modelled.kind_name}: add it on its own page "
                                     f"({modelled.url(top, 'add')})", "kind")
-            saved = save_object(top, OtherObject, manifest)
+            saved = save_object(top, OtherObject, manifest, user=request.user)
         except (ManifestError, ObjectRefused) as exc:
             errors = yaml_errors(exc)
         else:

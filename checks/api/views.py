@@ -1,24 +1,48 @@
-"""POST /api/v1/query: the stateless query document (interfaces.md)."""
+"""POST /api/v1/query: the stateless query document (interfaces.md); and the API's own 404."""
 
 from __future__ import annotations
 
-from rest_framework.permissions import IsAuthenticated
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from kubenet_site.semantics import query
 
-from .parsers import RawDocumentParser, TextYAMLDocumentParser, XYAMLDocumentParser, YAMLDocumentParser
+from .base import ApiView
+from .errors import ApiError
+from .parsers import DOCUMENT_PARSERS
+from .schema import documented
 
 
-class QueryView(APIView):
-    permission_classes = [IsAuthenticated]
-    parser_classes = [RawDocumentParser, YAMLDocumentParser, XYAMLDocumentParser, TextYAMLDocumentParser]
+class QueryView(ApiView):
+    parser_classes = DOCUMENT_PARSERS
 
+    @documented("Answer a stateless query document (JSON or YAML)",
+                request={"application/json": OpenApiTypes.OBJECT, "application/yaml": OpenApiTypes.STR},
+                responses={200: OpenApiTypes.OBJECT}, examples=[
+                    OpenApiExample("select", request_only=True, value={
+                        "manifests": "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {selector: {app: web},"
+                                     " ports: [{port: 80}]}\n",
+                        "queries": [{"kind": "select", "service": "default/web"}]}),
+                    OpenApiExample("answer", response_only=True, value={
+                        "answers": [{"kind": "select", "pods": []}], "diagnostics": []})])
     def post(self, request):
         try:
-            document = query.load_document_text(request.data)
+            document = query.load_document_text(request.data if isinstance(request.data, str) else "")
             answer = query.run(document)
         except query.QueryRefused as exc:
             return Response({"error": exc.error, "where": exc.where}, status=400)
         return Response(answer)
+
+
+@extend_schema(exclude=True)
+class NotFoundView(ApiView):
+    """Any other address under /api/v1/: the API's error shape, not an HTML page."""
+
+    permission_classes = [AllowAny]
+
+    def http(self, request, *args, **kwargs):
+        raise ApiError(404, f"no such address: {request.path}", None)
+
+    get = post = put = patch = delete = head = options = http

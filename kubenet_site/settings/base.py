@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_tables2",
     "django_htmx",
     "services",
@@ -120,16 +122,41 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "topology-list"
 LOGOUT_REDIRECT_URL = "login"
 
+# The REST API (interfaces.md, "REST API"). Token first: an anonymous request answers 401 with
+# `WWW-Authenticate: Token`. Every error has one shape (checks.api.errors).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.BasicAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
+    "EXCEPTION_HANDLER": "checks.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNICODE_JSON": False,  # \uXXXX escapes: a lone surrogate quoted back in an error still encodes
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle",
+                                 "rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("KUBENET_API_RATE_USER", "6000/min"),
+                               "anon": os.environ.get("KUBENET_API_RATE_ANON", "600/min")},
+}
+# Largest request body any HTTP door reads (413 above it), and the engine's input limits: one
+# Django-free module (the PATH commands read it without Django).
+from .limits import KUBENET_MAX_INPUT_BYTES, KUBENET_MAX_MANIFEST_BYTES, KUBENET_MAX_OBJECTS  # noqa: E402,F401
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "kubenet API",
+    "DESCRIPTION": "Topologies, their Kubernetes objects, the change record, check runs and matrices "
+                   "(interfaces.md, \"REST API\"). Authenticate with `Authorization: Token <key>`, HTTP Basic "
+                   "or the browser session.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",  # vendored: drf-spectacular-sidecar's static files, no CDN
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"CheckRunStatusEnum": "checks.models.CheckRun.Status"},
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "checks.api.schema.integer_ids"],
 }
 
 # Celery (namespace CELERY_). Embedded default: the filesystem transport, shared by the web
@@ -182,9 +209,6 @@ KUBENET_RUN_HEARTBEAT_TIMEOUT = env_float("KUBENET_RUN_HEARTBEAT_TIMEOUT", 30)
 KUBENET_RUN_REAP_INTERVAL = env_float("KUBENET_RUN_REAP_INTERVAL", 15)
 KUBENET_RUN_QUEUED_TIMEOUT = env_float("KUBENET_RUN_QUEUED_TIMEOUT", 600)
 KUBENET_RUN_MAX_ATTEMPTS = int(env_float("KUBENET_RUN_MAX_ATTEMPTS", 3))
-# Input limits of every door: one Django-free module (the PATH commands read it without Django).
-from .limits import KUBENET_MAX_INPUT_BYTES, KUBENET_MAX_OBJECTS  # noqa: E402,F401
-
 # Matrices of topologies with at least this many pods are split into row blocks by default.
 KUBENET_SHARD_PODS = int(env_float("KUBENET_SHARD_PODS", 2000))
 # Tests only: seconds of sleep after every unit of work and block, so progress is observable.

@@ -19,8 +19,10 @@ def env_int(name: str, default: int) -> int:
         return default
 
 
-# Bytes of one input (a file, a request body, a query document).
-KUBENET_MAX_INPUT_BYTES = env_int("KUBENET_MAX_INPUT_BYTES", 20 * 1024 * 1024)
+# Largest request body any HTTP door reads (413 above it): room for a large cluster's dump.
+KUBENET_MAX_INPUT_BYTES = env_int("KUBENET_MAX_INPUT_BYTES", 64 * 1024 * 1024)
+# Bytes of one input's manifests the engine reads (a file, a document's manifests).
+KUBENET_MAX_MANIFEST_BYTES = env_int("KUBENET_MAX_MANIFEST_BYTES", 20 * 1024 * 1024)
 # Kubernetes objects in one input, after `List`s are flattened.
 KUBENET_MAX_OBJECTS = env_int("KUBENET_MAX_OBJECTS", 50_000)
 
@@ -28,4 +30,4 @@ KUBENET_MAX_OBJECTS = env_int("KUBENET_MAX_OBJECTS", 50_000)
 def apply() -> None:
     from kubenet_site.semantics.manifest_loading import configure_limits
 
-    configure_limits(max_bytes=KUBENET_MAX_INPUT_BYTES, max_objects=KUBENET_MAX_OBJECTS)
+    configure_limits(max_bytes=KUBENET_MAX_MANIFEST_BYTES, max_objects=KUBENET_MAX_OBJECTS)

@@ -1,3 +1,4 @@
+from .changes import Change
 from .objects import (
     EndpointSlice,
     KubeObject,
@@ -15,6 +16,7 @@ from .teams import Membership, Team
 from .topology import FormerName, Topology
 
 __all__ = [
-    "EndpointSlice", "FormerName", "KubeObject", "Membership", "Namespace", "NetworkPolicy", "Node", "OtherObject",
+    "Change", "EndpointSlice", "FormerName", "KubeObject", "Membership", "Namespace", "NetworkPolicy", "Node",
+    "OtherObject",
     "Pod", "Service", "ServicePort", "Team", "Topology", "row_models", "topology_rows",
 ]

@@ -20,6 +20,14 @@ def default_resolv_conf() -> dict:
     return {"nameservers": ["10.0.0.2"], "searches": [], "options": []}
 
 
+# The query document's cluster block (interfaces.md) -> Topology columns.
+CLUSTER_FIELDS = {
+    "domain": "domain", "serviceCIDR": "service_cidr", "podCIDR": "pod_cidr", "nodePortRange": "node_port_range",
+    "clusterDNS": "cluster_dns", "nodeResolvConf": "node_resolv_conf", "ingressControllers": "ingress_controllers",
+    "ingressControllerPods": "ingress_controller_pods",
+}
+
+
 class Topology(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="topologies")
     name = models.SlugField(max_length=100)
@@ -65,6 +73,32 @@ class Topology(models.Model):
         if self.ingress_controller_pods:
             doc["ingressControllerPods"] = self.ingress_controller_pods
         return doc
+
+    @staticmethod
+    def cluster_columns(block: object) -> dict:
+        """Column values from a cluster block; ValidationError naming `cluster.<key>`."""
+        if block is None:
+            return {}
+        if not isinstance(block, dict):
+            raise ValidationError({"cluster": "must be a mapping (the query document's cluster block)"})
+        unknown = sorted(set(block) - set(CLUSTER_FIELDS))
+        if unknown:
+            raise ValidationError({f"cluster.{unknown[0]}": f"unknown key (known: {', '.join(CLUSTER_FIELDS)})"})
+        try:
+            cfg = parse_cluster(block)
+        except ManifestError as exc:
+            raise ValidationError({exc.where: exc.message}) from exc
+        normal = {  # the columns' own forms, from what the engine read
+            "domain": cfg.domain, "service_cidr": ",".join(cfg.service_cidrs), "pod_cidr": ",".join(cfg.pod_cidrs),
+            "node_port_range": f"{cfg.node_port_range[0]}-{cfg.node_port_range[1]}",
+            "cluster_dns": list(cfg.cluster_dns),
+            "node_resolv_conf": {"nameservers": list(cfg.node_resolv_conf.nameservers),
+                                 "searches": list(cfg.node_resolv_conf.searches),
+                                 "options": list(cfg.node_resolv_conf.options)},
+            "ingress_controllers": None if cfg.ingress_controllers is None else list(cfg.ingress_controllers),
+            "ingress_controller_pods": block.get("ingressControllerPods"),
+        }
+        return {column: normal[column] for key, column in CLUSTER_FIELDS.items() if key in block}
 
     def cluster_config(self) -> ClusterConfig:
         return parse_cluster(self.cluster_document())

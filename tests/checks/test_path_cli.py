@@ -69,7 +69,7 @@ def test_bad_input_keeps_its_exit_code_and_message():
 def test_the_input_limits_come_from_the_settings_module(tmp_path):
     big = tmp_path / "big.yaml"
     big.write_text("apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n" + "#" * 2000 + "\n")
-    proc = manage("run", str(big), "--local", "--json", KUBENET_MAX_INPUT_BYTES="1000")
+    proc = manage("run", str(big), "--local", "--json", KUBENET_MAX_MANIFEST_BYTES="1000")
     assert "larger than the" in proc.stderr + proc.stdout
     ok = manage("run", str(big), "--local", "--json")
     assert ok.returncode == 0, ok.stderr[-2000:]

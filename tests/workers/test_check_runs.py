@@ -123,7 +123,7 @@ def logs(*procs: WorkerProcess) -> str:
     return "\n".join(p.log.read_text()[-3000:] for p in procs)
 
 
-def test_a_run_completes_with_the_right_results_and_the_cli_shows_progress(workers, demo):
+def test_a_run_completes_with_the_right_results_and_the_cli_shows_progress(workers, demo, tmp_path):
     workers({**FAST_REAP, "KUBENET_CHECK_UNIT_DELAY": "0.03"})
     out, err = io.StringIO(), io.StringIO()
     try:
@@ -166,8 +166,11 @@ def test_a_run_completes_with_the_right_results_and_the_cli_shows_progress(worke
     run.refresh_from_db()
     assert (run.attempts, run.finished) == (1, finished)
 
-    # A change to the topology makes the run's results stale, and they say so.
-    call_command("kubenet", "import", str(DEMO), "--topology", "demo", stdout=io.StringIO())
+    # A change to the topology makes the run's results stale, and they say so. (Importing the
+    # same manifests again changes nothing, so it no longer makes a revision: add an object.)
+    changed = tmp_path / "more.yaml"
+    changed.write_text("apiVersion: v1\nkind: Namespace\nmetadata: {name: more}\n")
+    call_command("kubenet", "import", str(changed), "--topology", "demo", stdout=io.StringIO())
     run = CheckRun.objects.select_related("topology").get(pk=run.pk)
     assert run.is_stale
     assert any("stale: the topology is now at revision" in line for line in describe(run))
