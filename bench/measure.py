@@ -65,7 +65,7 @@ def main(argv: list[str]) -> int:
               refused=len(build.errors))
     values = []
     for kind in kinds.parse_kinds(checks):
-        steps = kinds.plan(snap, [kind])
+        steps = kinds.plan(build, [kind])
         largest = 0
         for step in steps:
             value, trace = compute_step(step)

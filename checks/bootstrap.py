@@ -1,6 +1,8 @@
 """What a new cluster already has (semantics.md "Cluster defaults"), as manifests.
 
-A new kubeadm cluster: the four namespaces, a control-plane node, the `kubernetes` Service
+A new kubeadm cluster: the four namespaces, a control-plane node (with kubeadm's
+`node-role.kubernetes.io/control-plane:NoSchedule` taint, cmd/kubeadm/app/constants
+ControlPlaneTaint, so workloads' pods go to worker nodes as in a real cluster), the `kubernetes` Service
 (first IP of the service CIDR, https 443 -> the API server on 6443) and `kube-dns` (the
 tenth IP; dns 53/UDP, dns-tcp 53/TCP, metrics 9153/TCP) selecting two CoreDNS pods.
 """
@@ -10,6 +12,8 @@ from __future__ import annotations
 import ipaddress
 
 from kubenet_site.semantics.types import ClusterConfig
+
+CONTROL_PLANE_TAINT = "node-role.kubernetes.io/control-plane"
 
 
 def nth_ip(cidr: str, n: int) -> str:
@@ -31,7 +35,8 @@ def new_cluster_manifests(cluster: ClusterConfig, node_ip: str = "10.0.0.10") ->
         "metadata": {"name": "control-plane", "creationTimestamp": created,
                      "labels": {"kubernetes.io/hostname": "control-plane",
                                 "node-role.kubernetes.io/control-plane": ""}},
-        "spec": {"podCIDR": node_pod_cidr, "podCIDRs": [node_pod_cidr]},
+        "spec": {"podCIDR": node_pod_cidr, "podCIDRs": [node_pod_cidr],
+                 "taints": [{"key": CONTROL_PLANE_TAINT, "effect": "NoSchedule"}]},
         "status": {"addresses": [{"type": "InternalIP", "address": node_ip},
                                  {"type": "Hostname", "address": "control-plane"}]},
     })
@@ -70,6 +75,9 @@ def new_cluster_manifests(cluster: ClusterConfig, node_ip: str = "10.0.0.10") ->
                                               "name": "coredns-5d78c9869d", "uid": f"rs-coredns-{i}",
                                               "controller": True}]},
             "spec": {"nodeName": "control-plane", "dnsPolicy": "Default",
+                     # kubeadm's CoreDNS Deployment (cmd/kubeadm/app/phases/addons/dns manifests.go)
+                     "tolerations": [{"key": "CriticalAddonsOnly", "operator": "Exists"},
+                                     {"key": CONTROL_PLANE_TAINT, "effect": "NoSchedule"}],
                      "containers": [{"name": "coredns", "image": "registry.k8s.io/coredns/coredns:v1.11.3",
                                      "ports": [{"name": "dns", "containerPort": 53, "protocol": "UDP"},
                                                {"name": "dns-tcp", "containerPort": 53, "protocol": "TCP"},

@@ -1,9 +1,10 @@
 """`kubenet check PATH...|--topology NAME`: every diagnostic and every broken connectivity
-assertion, as text, JSON or JUnit; exit 1 when one reaches the `--fail-on` threshold.
+assertion, as text, JSON, JUnit or SARIF; exit 1 when one reaches the `--fail-on` threshold.
 
 PATH mode never touches the database: files are read, assertion documents (docs/assertions.md)
-are set apart, the rest is built into a cluster by the engine (build_snapshot's refusals are
-errors; diagnostics.diagnose, Ingress conflicts included, adds warnings and infos) and the assertions
+are set apart, namespaces objects name but no manifest declares are created first (an info
+finding `namespace-created` each), the rest is built into a cluster by the engine
+(build_snapshot's refusals are errors; diagnostics.diagnose, Ingress conflicts included, adds warnings and infos) and the assertions
 (semantics/assertions.py) are answered over that same build. --topology reads the stored topology through
 services.queries.get_topology; assertion objects kept in it (an unmodelled kind) are evaluated
 too.
@@ -12,6 +13,7 @@ too.
 from __future__ import annotations
 
 import json
+import re
 import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
@@ -39,6 +41,10 @@ from kubenet_site.semantics.manifests import (
     parse_cluster,
     parse_yaml_documents,
 )
+from kubenet_site.semantics.missing_namespaces import created_finding, missing_namespaces, namespace_manifest
+from kubenet_site.semantics.yaml_lines import document_lines
+
+from . import sarif
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
@@ -64,19 +70,39 @@ class Finding:
     message: str
     source: str
 
+    @property
+    def reference(self) -> str:
+        """The upstream rule the code rests on (the engine's catalogue)."""
+        return lint.reference(self.code)
+
     def as_dict(self) -> dict[str, str]:
         return {"code": self.code, "severity": self.severity, "object": self.object, "field": self.field,
-                "message": self.message, "source": self.source}
+                "message": self.message, "source": self.source, "reference": self.reference}
+
+
+@dataclass(frozen=True)
+class Location:
+    """A source's file, its document number (1-based) and the line where that document begins."""
+
+    path: str
+    document: int
+    line: int | None = None
 
 
 @dataclass
 class Loaded:
-    """Objects (with where each came from), assertions and the findings of reading them."""
+    """Objects (with where each came from), assertions and the findings of reading them;
+    `locations` maps a source (`file, document N`) to its file, document and first line."""
 
     objects: list[dict[str, Any]] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     assertions: list[Assertion] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    locations: dict[str, Location] = field(default_factory=dict)
+
+    def location(self, source: str) -> Location | None:
+        """The location of a source, an AssertionList item's being its document's."""
+        return self.locations.get(source) or self.locations.get(source.split(", item ")[0])
 
     def add(self, obj: dict[str, Any], source: str) -> None:
         self.objects.append(obj)
@@ -88,6 +114,7 @@ class Report:
     findings: list[Finding]
     assertions: list[AssertionResult]
     fail_on: str = "error"
+    loaded: Loaded | None = None  # where the findings came from (SARIF locations)
 
     def reaches(self, severity: str) -> bool:
         limit = THRESHOLDS[self.fail_on]
@@ -122,6 +149,29 @@ def manifest_files(paths: Iterable[str]) -> list[Path]:
     return out
 
 
+def read_cluster_file(path: str) -> dict[str, Any]:
+    """`--cluster FILE`: a YAML file holding the query document's `cluster` block (the block
+    itself, or a mapping with the one key `cluster`), checked as the query door checks it."""
+    try:
+        text = Path(path).read_bytes()
+    except OSError as exc:
+        raise CheckUsageError(f"--cluster {path}: {exc.strerror}") from exc
+    try:
+        docs = [d for d in parse_yaml_documents(text) if d is not None]
+    except ManifestError as exc:
+        raise CheckUsageError(f"--cluster {path}: {exc.where}: {exc.message}") from exc
+    if len(docs) != 1 or not isinstance(docs[0], Mapping):
+        raise CheckUsageError(f"--cluster {path}: expected one YAML mapping (the query document's cluster block)")
+    block = dict(docs[0])
+    if set(block) == {"cluster"} and isinstance(block["cluster"], Mapping):
+        block = dict(block["cluster"])
+    try:
+        parse_cluster(block)
+    except ManifestError as exc:
+        raise CheckUsageError(f"--cluster {path}: {exc.where}: {exc.message}") from exc
+    return block
+
+
 def add_assertions(loaded: Loaded, doc: Mapping[str, Any], source: str) -> None:
     """The assertions of one document (assertions.parse); a malformed one is an
     `assertion-invalid` error finding."""
@@ -136,13 +186,20 @@ def add_text(loaded: Loaded, text: str | bytes, name: str) -> None:
     try:
         docs = parse_yaml_documents(text)
     except ManifestError as exc:
-        loaded.findings.append(Finding("unreadable-manifest", "error", "", "", exc.message,
-                                       f"{name}, {exc.where}" if exc.where else name))
+        source = f"{name}, {exc.where}" if exc.where else name
+        loaded.findings.append(Finding("unreadable-manifest", "error", "", "", exc.message, source))
+        doc, line = re.search(r"document (\d+)", exc.where or ""), re.search(r"line (\d+)", exc.where or "")
+        loaded.locations[source] = Location(name, int(doc.group(1)) if doc else 1, int(line.group(1)) if line else None)
         return
+    try:
+        lines = document_lines(text)
+    except Exception:  # the documents were read; only their line numbers are missing
+        lines = []
     for n, doc in enumerate(docs, 1):
         source = f"{name}, document {n}" if len(docs) > 1 else name
         if doc is None:
             continue
+        loaded.locations[source] = Location(name, n, lines[n - 1] if n <= len(lines) else None)
         if is_assertion(doc):
             add_assertions(loaded, doc, source)
             continue
@@ -166,7 +223,27 @@ def load_paths(paths: Iterable[str]) -> Loaded:
         except OSError as exc:
             raise CheckUsageError(f"{f}: {exc.strerror}") from exc
         add_text(loaded, text, str(f))
-    return loaded
+    return create_namespaces(loaded)
+
+
+def create_namespaces(loaded: Loaded) -> Loaded:
+    """The PATH doors create the namespaces objects name but no manifest declares
+    (interfaces.md "Missing namespaces"), first, each with an info finding."""
+    missing = missing_namespaces(loaded.objects)
+    if not missing:
+        return loaded
+    first_source = {}
+    for obj, source in zip(loaded.objects, loaded.sources, strict=True):
+        ns = (obj.get("metadata") or {}).get("namespace") if isinstance(obj.get("metadata"), dict) else None
+        first_source.setdefault(ns, source)
+    out = Loaded(assertions=loaded.assertions, findings=list(loaded.findings))
+    for ns, users in missing.items():
+        out.add(namespace_manifest(ns), first_source.get(ns, ""))
+        d = created_finding(ns, users)
+        out.findings.append(Finding(d.code, d.severity, d.object, d.field, d.message, first_source.get(ns, "")))
+    for obj, source in zip(loaded.objects, loaded.sources, strict=True):
+        out.add(obj, source)
+    return out
 
 
 def load_objects(objects: Iterable[dict[str, Any]], source: str) -> Loaded:
@@ -195,7 +272,8 @@ def evaluate_findings(loaded: Loaded, cluster: Mapping[str, Any] | None) -> tupl
     where = _source_index(loaded.objects, loaded.sources)
 
     def source_of(obj_name: str, refused: bool) -> str:
-        found = where.get(obj_name) or []
+        # a generated object (a workload's pod) comes from where its workload does
+        found = where.get(obj_name) or where.get(build.generated_by.get(obj_name, "")) or []
         if not found:
             return ""
         return found[-1] if refused and len(found) > 1 else found[0]
@@ -228,7 +306,7 @@ def evaluate_assertions(loaded: Loaded, build: BuildResult) -> list[AssertionRes
 
 def check(loaded: Loaded, cluster: Mapping[str, Any] | None = None, fail_on: str = "error") -> Report:
     findings, build = evaluate_findings(loaded, cluster)
-    return Report(findings, evaluate_assertions(loaded, build), fail_on)
+    return Report(findings, evaluate_assertions(loaded, build), fail_on, loaded)
 
 
 # --- rendering -------------------------------------------------------------------------------------
@@ -306,7 +384,11 @@ def render_junit(report: Report) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-RENDERERS = {"text": render_text, "json": render_json, "junit": render_junit}
+def render_sarif(report: Report) -> str:
+    return json.dumps(sarif.report_sarif(report), indent=2) + "\n"
+
+
+RENDERERS = {"text": render_text, "json": render_json, "junit": render_junit, "sarif": render_sarif}
 
 
 # --- the subcommand --------------------------------------------------------------------------------
@@ -322,7 +404,8 @@ def topology_source(topology: str, team: str | None) -> tuple[Loaded, dict[str, 
 
 
 def cmd_check(stdout: IO, stderr: IO, *, paths: list[str] | None = None, topology: str | None = None,
-              team: str | None = None, format: str = "text", fail_on: str = "error", **_: Any) -> int:
+              team: str | None = None, format: str = "text", fail_on: str = "error", cluster: str | None = None,
+              **_: Any) -> int:
     paths = list(paths or [])
     if paths and topology:
         raise CheckUsageError("give PATH... or --topology NAME, not both")
@@ -332,13 +415,17 @@ def cmd_check(stdout: IO, stderr: IO, *, paths: list[str] | None = None, topolog
         raise CheckUsageError(f"--fail-on must be one of {', '.join(THRESHOLDS)}")
     if format not in RENDERERS:
         raise CheckUsageError(f"--format must be one of {', '.join(RENDERERS)}")
+    if topology and cluster:
+        raise CheckUsageError("--cluster goes with PATH...; a stored topology has its own cluster block")
+    block = read_cluster_file(cluster) if cluster else None
     if topology:
-        loaded, cluster = topology_source(topology, team)
+        loaded, block = topology_source(topology, team)
     elif paths == ["-"]:
-        loaded, cluster = Loaded(), None
+        loaded = Loaded()
         add_text(loaded, sys.stdin.read(), "<stdin>")
+        loaded = create_namespaces(loaded)
     else:
-        loaded, cluster = load_paths(paths), None
-    report = check(loaded, cluster, fail_on)
+        loaded = load_paths(paths)
+    report = check(loaded, block, fail_on)
     stdout.write(RENDERERS[format](report))
     return 1 if report.failed else 0

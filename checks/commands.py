@@ -108,8 +108,10 @@ def args_check(p: Parser) -> None:
                    help="manifest files or directories (*.yaml, *.yml, *.json, recursively); - is stdin")
     p.add_argument("--topology", help="check a stored topology instead of files")
     p.add_argument("--team", help="the topology's team (needed when two teams use the same name)")
-    p.add_argument("--format", default="text", choices=["text", "json", "junit"])
+    p.add_argument("--format", default="text", choices=["text", "json", "junit", "sarif"])
     p.add_argument("--fail-on", dest="fail_on", default="error", choices=["error", "warning", "never"])
+    p.add_argument("--cluster", metavar="FILE", help="YAML file holding the query document's cluster block "
+                                                     "(PATH mode)")
 
 
 def args_matrix(p: Parser) -> None:
@@ -120,6 +122,8 @@ def args_matrix(p: Parser) -> None:
                                   "required)")
     p.add_argument("--protocol", help="only this protocol (default: every protocol; TCP for --type pods)")
     p.add_argument("--format", default="text", choices=["text", "json"])
+    p.add_argument("--cluster", metavar="FILE", help="YAML file holding the query document's cluster block "
+                                                     "(PATH mode)")
 
 
 def args_run(p: Parser) -> None:

@@ -28,7 +28,7 @@ from django.db import close_old_connections, connection
 from . import kinds, runs
 from .dispatch import BLOCK_TASK, BrokerUnavailable, enqueue_group
 from .models import CheckRun, CheckRunBlock, CheckRunStep
-from .snapshot import run_snapshot
+from .snapshot import run_build
 from .steps import compute_step
 
 log = logging.getLogger(__name__)
@@ -136,10 +136,10 @@ def layout_of(run: CheckRun, steps: list[Any], shards: int) -> tuple[list[dict[s
 def work(run: CheckRun) -> None:
     progress = Progress(run.pk)
     progress.begin("building the snapshot")
-    snap = run_snapshot(run)
-    steps = kinds.plan(snap, list(run.checks))
+    built = run_build(run)
+    steps = kinds.plan(built, list(run.checks))
     wanted = run.options.get("shards")
-    shards = kinds.auto_shards(snap) if wanted in (None, "auto") else max(1, int(wanted))
+    shards = kinds.auto_shards(built.snapshot) if wanted in (None, "auto") else max(1, int(wanted))
     layout, stored, done = layout_of(run, steps, shards)
     runs.set_plan(run.pk, layout, sum(s["units"] for s in layout), done)
     delay = unit_delay()
@@ -190,9 +190,9 @@ def work_block(run_id: int, step_key: str, index: int, count: int) -> str:
         return "block already stored"
     try:
         with Heartbeat(run_id):
-            snap = run_snapshot(run)
+            built = run_build(run)
             kind = step_key.split("/")[0]  # plan that kind only: a block needs one step
-            step = next(s for s in kinds.plan(snap, [kind]) if s.key == step_key)
+            step = next(s for s in kinds.plan(built, [kind]) if s.key == step_key)
             try:
                 value = step.block(index, count)
             except SoftTimeLimitExceeded:

@@ -15,11 +15,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from kubenet_site.semantics import diagnostics, endpoints, envvars, matrix
+from kubenet_site.semantics import assertions, diagnostics, endpoints, envvars, matrix
 from kubenet_site.semantics.answer_sets import declared_ports as policy_ports
 from kubenet_site.semantics.answer_sets import dns_classes
+from kubenet_site.semantics.manifests import BuildResult
 from kubenet_site.semantics.matrix_result import CELL_ENCODING, row_runs
-from kubenet_site.semantics.types import CLUSTER_IP, EXTERNAL_NAME, LOAD_BALANCER, NODE_PORT, Snapshot
+from kubenet_site.semantics.types import (
+    CLUSTER_IP,
+    EXTERNAL_NAME,
+    LOAD_BALANCER,
+    NODE_PORT,
+    Diagnostic,
+    Snapshot,
+)
 
 from . import dns_results
 from .steps import Step, Unit, answer, matrix_step, step_error
@@ -37,6 +45,8 @@ class CheckKind:
     planner: Callable[[Snapshot], list[Step]]
     summarizer: Callable[[str, Any], Summary]
     matrix: bool = False  # its steps are matrices: row blocks, cells by outcome
+    # its planner takes the whole BuildResult (refusals and warnings too), not only the Snapshot
+    needs_build: bool = False
 
 
 class UnknownCheck(ValueError):
@@ -77,9 +87,37 @@ def plan_policy(snap: Snapshot) -> list[Step]:
                         snap, port, proto) for port, proto in policy_ports(snap)]
 
 
-def plan_diagnostics(snap: Snapshot) -> list[Step]:
-    return [Step(("diagnostics",), "diagnostics", [
-        Unit("", lambda: [d.as_dict() for d in diagnostics.diagnose(snap)])])]
+def stored_assertions(build: BuildResult) -> tuple[list[assertions.Assertion], list[assertions.Problem]]:
+    """The connectivity assertions kept among the objects (an unmodelled kind), in order, and
+    the malformed ones, as `kubenet check --topology` reads them (assertions.parse)."""
+    found: list[assertions.Assertion] = []
+    problems: list[assertions.Problem] = []
+    for obj in build.snapshot.others:
+        if assertions.is_assertion(obj.raw):
+            more, bad = assertions.parse(obj.raw, "")
+            found += more
+            problems += bad
+    return found, problems
+
+
+def plan_diagnostics(build: BuildResult) -> list[Step]:
+    """What `kubenet check` reports of the same objects: malformed assertions, refusals, build
+    warnings and lints, each with its upstream reference."""
+    def compute() -> list[dict[str, Any]]:
+        invalid = [Diagnostic("error", f"{assertions.ASSERTION_KIND}/{p.name}", p.field, "assertion-invalid",
+                              p.message) for p in stored_assertions(build)[1]]
+        return [diagnostics.finding_dict(d) for d in invalid + diagnostics.findings(build)]
+
+    return [Step(("diagnostics",), "diagnostics", [Unit("", compute)])]
+
+
+def plan_assertions(build: BuildResult) -> list[Step]:
+    """Every stored assertion answered over the run's cluster (sets expanded per member)."""
+    def compute() -> list[dict[str, Any]]:
+        return [{k: v for k, v in r.as_dict().items() if k != "source"}
+                for r in assertions.evaluate(build, stored_assertions(build)[0])]
+
+    return [Step(("assertions",), "connectivity assertions", [Unit("", compute)])]
 
 
 # Summarizers ---------------------------------------------------------------------------------
@@ -125,6 +163,10 @@ def summarize_matrix(key: str, value: Any) -> Summary:
     return {f"{key.replace('/', ' ', 1)} cells": ", ".join(f"{n} {o}" for o, n in sorted(counts.items()))}
 
 
+def summarize_assertions(key: str, value: Any) -> Summary:
+    return {"assertions": len(value), "assertions failed": sum(1 for a in value if not a.get("passed"))}
+
+
 def summarize_diagnostics(key: str, value: Any) -> Summary:
     out: Summary = {}
     for d in value:
@@ -142,7 +184,10 @@ CHECK_KINDS: dict[str, CheckKind] = {k.name: k for k in (
     CheckKind("routing", "routing matrix for each Service type", plan_routing, summarize_matrix, matrix=True),
     CheckKind("ingress", "Ingress routing matrix", plan_ingress, summarize_matrix, matrix=True),
     CheckKind("policy", "NetworkPolicy pod matrix", plan_policy, summarize_matrix, matrix=True),
-    CheckKind("diagnostics", "lint findings", plan_diagnostics, summarize_diagnostics),
+    CheckKind("diagnostics", "refusals, build warnings and lint findings", plan_diagnostics, summarize_diagnostics,
+              needs_build=True),
+    CheckKind("assertions", "the connectivity assertions stored in the topology", plan_assertions,
+              summarize_assertions, needs_build=True),
 )}
 
 
@@ -162,6 +207,9 @@ def parse_kinds(text: str | list[str] | None) -> list[str]:
     if not text:
         return list(CHECK_KINDS)
     items = text.split(",") if isinstance(text, str) else list(text)
+    odd = [repr(k) for k in items if not isinstance(k, str)]
+    if odd:
+        raise UnknownCheck(f"check kinds are names, not {', '.join(odd)} (known: {', '.join(CHECK_KINDS)})")
     wanted = {k.strip().lower() for k in items if k.strip()}
     unknown = sorted(wanted - set(CHECK_KINDS))
     if unknown:
@@ -169,8 +217,11 @@ def parse_kinds(text: str | list[str] | None) -> list[str]:
     return [k for k in CHECK_KINDS if k in wanted]
 
 
-def plan(snap: Snapshot, kinds: list[str]) -> list[Step]:
-    return [step for kind in kinds for step in CHECK_KINDS[kind].planner(snap)]
+def plan(source: BuildResult | Snapshot, kinds: list[str]) -> list[Step]:
+    """The steps of `kinds` over a built cluster (a bare Snapshot: nothing was refused)."""
+    build = source if isinstance(source, BuildResult) else BuildResult(source)
+    return [step for kind in kinds for step in (
+        CHECK_KINDS[kind].planner(build) if CHECK_KINDS[kind].needs_build else CHECK_KINDS[kind].planner(build.snapshot))]
 
 
 def summarize_step(key: str, value: Any) -> Summary:

@@ -14,8 +14,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from kubenet_site.semantics.manifests import ManifestError, build_snapshot, load_documents, parse_cluster
-from kubenet_site.semantics.types import ClusterConfig, Snapshot
+from kubenet_site.semantics.manifests import (
+    BuildResult,
+    ManifestError,
+    build_snapshot,
+    load_documents,
+    parse_cluster,
+)
+from kubenet_site.semantics.types import ClusterConfig
 
 from . import kinds
 from .check_command import CheckUsageError, load_paths
@@ -45,9 +51,9 @@ def read_cluster(path: str | None) -> ClusterConfig:
         raise LocalRunError(f"--cluster {path}: {exc}") from exc
 
 
-def snapshot_of_paths(paths: list[str], cluster: ClusterConfig, stderr: IO | None = None) -> Snapshot:
+def build_of_paths(paths: list[str], cluster: ClusterConfig, stderr: IO | None = None) -> BuildResult:
     """The files as a cluster (assertion documents set apart; what the API server would refuse
-    left out, as a worker's snapshot leaves it out)."""
+    left out and reported, as a worker's build does)."""
     loaded = load_paths(paths)
     if stderr is not None:
         for f in loaded.findings:
@@ -57,15 +63,15 @@ def snapshot_of_paths(paths: list[str], cluster: ClusterConfig, stderr: IO | Non
     if stderr is not None and result.errors:
         stderr.write(f"warning: {len(result.errors)} object(s) the API server would refuse are left out "
                      "(see `kubenet check`)\n")
-    return result.snapshot
+    return result
 
 
-def run_steps(snap: Snapshot, checks: list[str],
+def run_steps(build: BuildResult, checks: list[str],
               on_step: Callable[[str, float], None] | None = None) -> list[tuple[str, Any]]:
     """(key, value) of every step of the plan, in plan order, as a worker computes and stores
     them (the values pass through JSON, as the database keeps them)."""
     values = []
-    for step in kinds.plan(snap, checks):
+    for step in kinds.plan(build, checks):
         started = time.perf_counter()
         value, _trace = compute_step(step)
         values.append((step.key, value))
@@ -90,8 +96,8 @@ def local_run(paths: list[str], checks: str | list[str] | None = None, cluster: 
               stderr: IO | None = None) -> dict[str, Any]:
     """The run as JSON: checks, status, error, summary, failed steps and every step's result."""
     wanted = kinds.parse_kinds(checks)
-    snap = snapshot_of_paths(paths, cluster or parse_cluster(None), stderr)
-    values = [(k, json.loads(json.dumps(v))) for k, v in run_steps(snap, wanted)]
+    build = build_of_paths(paths, cluster or parse_cluster(None), stderr)
+    values = [(k, json.loads(json.dumps(v))) for k, v in run_steps(build, wanted)]
     summary, failed = kinds.summarize(values)
     return {"checks": wanted, "status": "failed" if failed else "succeeded",
             "error": ("check steps failed (the other results are kept): " + "; ".join(failed)) if failed else "",

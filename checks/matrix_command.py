@@ -14,7 +14,7 @@ from typing import IO, Any
 from kubenet_site.semantics import matrix
 from kubenet_site.semantics.manifests import build_snapshot, parse_cluster
 
-from .check_command import CheckUsageError, load_paths
+from .check_command import CheckUsageError, load_paths, read_cluster_file
 
 TYPES = ("clusterip", "nodeport", "loadbalancer", "externalname", "ingress", "pods")
 SYMBOLS = {"reachable": ".", "blocked": "X", "partial": "~", "not-applicable": "-", "not-proxied": "o"}
@@ -32,8 +32,10 @@ class MatrixUsageError(CheckUsageError):
     pass
 
 
-def snapshot_from(paths: list[str], topology: str | None, team: str | None, stderr: IO) -> Any:
-    """The Snapshot of a stored topology, or of manifest files (assertion documents set apart)."""
+def snapshot_from(paths: list[str], topology: str | None, team: str | None, stderr: IO,
+                  cluster: str | None = None) -> Any:
+    """The Snapshot of a stored topology, or of manifest files (assertion documents set apart)
+    in the cluster of the `--cluster` file (default: the query document's defaults)."""
     if topology:
         from services.queries import get_topology
 
@@ -45,7 +47,7 @@ def snapshot_from(paths: list[str], topology: str | None, team: str | None, stde
         for f in loaded.findings:
             if f.severity == "error":
                 stderr.write(f"warning: {f.source}: {f.message} (left out)\n")
-        result = build_snapshot(loaded.objects, parse_cluster(None))
+        result = build_snapshot(loaded.objects, parse_cluster(read_cluster_file(cluster) if cluster else None))
     if result.errors:
         stderr.write(f"warning: {len(result.errors)} object(s) the API server would refuse are left out "
                      "(see `kubenet check`)\n")
@@ -153,19 +155,21 @@ def render_text(m: Any, kind: str, port: Any = None, protocol: str | None = None
 
 def cmd_matrix(stdout: IO, stderr: IO, *, paths: list[str] | None = None, topology: str | None = None,
                team: str | None = None, type: str = "clusterip", port: str | None = None,
-               protocol: str | None = None, format: str = "text", **_: Any) -> int:
+               protocol: str | None = None, format: str = "text", cluster: str | None = None, **_: Any) -> int:
     paths = list(paths or [])
     if paths and topology:
         raise MatrixUsageError("give --topology NAME or PATH..., not both")
     if not paths and not topology:
         raise MatrixUsageError("give --topology NAME or PATH... (files or directories)")
+    if topology and cluster:
+        raise MatrixUsageError("--cluster goes with PATH...; a stored topology has its own cluster block")
     kind = (type or "").lower()
     if kind not in TYPES:
         raise MatrixUsageError(f"--type must be one of {', '.join(TYPES)}")
     if format not in ("text", "json"):
         raise MatrixUsageError("--format must be text or json")
     p = _port(port, kind)
-    snap = snapshot_from(paths, topology, team, stderr)
+    snap = snapshot_from(paths, topology, team, stderr, cluster)
     from kubenet_site.semantics.types import QueryError
 
     try:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 
 from ingress.models import Ingress, IngressClass
+from kubenet_site.semantics import kube_kinds
 from kubenet_site.semantics.kube_kinds import CLUSTER_SCOPED, resource_name
+from services.kinds import KindPage, pages
 from services.models import (
     EndpointSlice,
     KubeObject,
@@ -57,35 +60,43 @@ def identity(manifest: dict) -> tuple[str, str, str, str]:
 
 @dataclass(frozen=True)
 class ApiKind:
-    """One kind's address in the REST API (`/api/v1/topologies/{id}/<resource>/`)."""
+    """One kind's address in the REST API (`/api/v1/topologies/{id}/<resource>/`): a kind of
+    services.kinds (the one registry the pages and the API share: slug, model, rows,
+    FilterSet), with the apiVersion the engine models it at (kube_kinds.MODELLED)."""
 
-    resource: str
-    model: type[KubeObject]
-    kind: str
-    api_version: str
+    page: KindPage
+
+    @property
+    def resource(self) -> str:
+        return self.page.slug
+
+    @property
+    def model(self) -> type[KubeObject]:
+        return self.page.model
+
+    @property
+    def kind(self) -> str:
+        return self.page.kind_name
+
+    @property
+    def api_version(self) -> str:
+        return kube_kinds.MODELLED[self.kind][0]
 
     @property
     def namespaced(self) -> bool:
-        return self.model.NAMESPACED
+        return self.page.namespaced
+
+    @property
+    def filterset(self) -> Any:
+        return self.page.filterset
 
     def rows(self, topology) -> QuerySet:
-        qs = self.model.objects.filter(topology=topology)
-        if self.model is EndpointSlice:
-            qs = qs.filter(kind_name=self.kind)
-        return qs
+        return self.page.rows(topology)
 
 
-API_KINDS: dict[str, ApiKind] = {k.resource: k for k in (
-    ApiKind("namespaces", Namespace, "Namespace", "v1"),
-    ApiKind("nodes", Node, "Node", "v1"),
-    ApiKind("pods", Pod, "Pod", "v1"),
-    ApiKind("services", Service, "Service", "v1"),
-    ApiKind("endpoints", EndpointSlice, "Endpoints", "v1"),
-    ApiKind("endpointslices", EndpointSlice, "EndpointSlice", "discovery.k8s.io/v1"),
-    ApiKind("ingressclasses", IngressClass, "IngressClass", "networking.k8s.io/v1"),
-    ApiKind("ingresses", Ingress, "Ingress", "networking.k8s.io/v1"),
-    ApiKind("networkpolicies", NetworkPolicy, "NetworkPolicy", "networking.k8s.io/v1"),
-)}
+def api_kinds() -> dict[str, ApiKind]:
+    """Every modelled kind by its address segment, in the pages' order."""
+    return {page.slug: ApiKind(page) for page in pages()}
 
 
 def resource_of(row: OtherObject) -> str:

@@ -8,7 +8,6 @@ pages' do: the engine validates it exactly as import does, and it lands in the c
 
 from __future__ import annotations
 
-import importlib
 import json
 from typing import Any
 
@@ -46,13 +45,6 @@ SERVICE = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "n
 OBJECT_EXAMPLE = {"id": "Service/default/web", "revision": 4, "generated": False, "manifest": SERVICE}
 ORDERINGS = {"name": ("name",), "namespace": ("namespace", "name"), "position": ("position",)}
 TRUE = ("true", "1", "yes")
-
-
-def filterset_for(model: type[KubeObject]) -> Any:
-    """The model's FilterSet (`<Model>FilterSet` in its app's filtersets module): the one
-    FilterSet that serves both the list page and the API."""
-    module = importlib.import_module(f"{model._meta.app_label}.filtersets")
-    return getattr(module, f"{model.__name__}FilterSet")
 
 
 def selector_matches(text: str, labels: dict[str, str]) -> bool:
@@ -126,7 +118,7 @@ class KindListView(ObjectsMixin, ApiView):
         topology = self.topology(pk)
         qs = self.api_kind.rows(topology)
         params = request.query_params
-        filterset = filterset_for(self.api_kind.model)(params, queryset=qs, request=request)
+        filterset = self.api_kind.filterset(params, queryset=qs, request=request)
         if not filterset.is_valid():
             field, errors = next(iter(filterset.errors.items()))
             raise ApiError(400, f"{field}: {'; '.join(errors)}", field)

@@ -10,7 +10,7 @@ from rest_framework import serializers
 from services.models import OtherObject, Topology
 
 from ..models import CheckRun
-from ..registry import API_KINDS
+from ..registry import api_kinds
 
 
 def topology_url(request, topology: Topology) -> str:
@@ -22,7 +22,7 @@ def run_url(request, run: CheckRun) -> str:
 
 
 def counts(topology: Topology) -> dict[str, int]:
-    out = {resource: kind.rows(topology).count() for resource, kind in API_KINDS.items()}
+    out = {resource: kind.rows(topology).count() for resource, kind in api_kinds().items()}
     out["others"] = OtherObject.objects.filter(topology=topology).count()
     return out
 

@@ -7,7 +7,7 @@ from django.urls import re_path
 from drf_spectacular.utils import extend_schema_view
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from ..registry import API_KINDS
+from ..registry import api_kinds
 from . import objects, runs, topologies
 from .errors import ApiError
 from .views import NotFoundView, QueryView
@@ -18,7 +18,7 @@ T = r"^topologies/(?P<pk>[0-9]+)"
 
 def kind_patterns() -> list:
     out = []
-    for resource, kind in API_KINDS.items():
+    for resource, kind in api_kinds().items():
         listing, detail = objects.documented_views(resource, kind.kind, kind.namespaced, f"topologies_{resource}")
         title = "".join(w.capitalize() for w in resource.split("_"))
         list_view = extend_schema_view(**listing)(type(f"{title}ListView", (objects.KindListView,), {"api_kind": kind}))

@@ -22,7 +22,12 @@ IPAddr = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 class AllocationError(Exception):
-    pass
+    """`reason` names the allocator's error (registry/core/service ipallocator and portallocator:
+    ErrNotInRange, ErrAllocated, ErrFull) as "out-of-range", "taken" or "full"."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 def family_of(ip: IPAddr) -> str:
@@ -65,9 +70,10 @@ class ClusterIPAllocator:
         ip = ipaddress.ip_address(text)
         if not self.contains(ip):
             raise AllocationError(
-                f"provided IP is not in the valid range. The range of valid IPs is {self.net.with_prefixlen}")
+                f"provided IP is not in the valid range. The range of valid IPs is {self.net.with_prefixlen}",
+                "out-of-range")
         if ip in self.taken:
-            raise AllocationError("provided IP is already allocated")
+            raise AllocationError("provided IP is already allocated", "taken")
         self.taken.add(ip)
         return str(ip)
 
@@ -88,7 +94,7 @@ class ClusterIPAllocator:
             if ip not in self.taken and ip not in self.reserved:
                 self.taken.add(ip)
                 return str(ip)
-        raise AllocationError("range is full")
+        raise AllocationError("range is full", "full")
 
     def release(self, ip: IPAddr) -> None:
         self.taken.discard(ip)
@@ -117,9 +123,10 @@ class NodePortAllocator:
     def allocate(self, port: int) -> int:
         if not self.lo <= port <= self.hi:
             raise AllocationError(
-                f"provided port is not in the valid range. The range of valid ports is {self.lo}-{self.hi}")
+                f"provided port is not in the valid range. The range of valid ports is {self.lo}-{self.hi}",
+                "out-of-range")
         if port in self.taken:
-            raise AllocationError("provided port is already allocated")
+            raise AllocationError("provided port is already allocated", "taken")
         self.taken.add(port)
         return port
 
@@ -135,7 +142,7 @@ class NodePortAllocator:
             if p not in self.taken and p not in self.reserved:
                 self.taken.add(p)
                 return p
-        raise AllocationError("range is full")
+        raise AllocationError("range is full", "full")
 
     def release(self, port: int) -> None:
         self.taken.discard(port)

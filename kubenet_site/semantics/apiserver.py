@@ -22,9 +22,11 @@ from . import conversion
 from .allocation import AllocationError, Allocators
 from .decoding import type_errors
 from .defaults import with_defaults
+from .expansion import expand_workloads
 from .fielderrors import FieldError, invalid
 from .ipaddr import parse_ip_strict
 from .kube_kinds import CLUSTER_SCOPED, MODELLED, object_label, resource_name
+from .refusals import refusal_code
 from .types import (
     ClusterConfig,
     Diagnostic,
@@ -46,6 +48,9 @@ class BuildResult:
     warnings: list[Diagnostic] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
     objects: list[dict[str, Any]] = field(default_factory=list)  # accepted raw manifests, in document order
+    # What the workloads' controllers made (expansion.py): derived, never stored or exported.
+    generated: list[dict[str, Any]] = field(default_factory=list)
+    generated_by: dict[str, str] = field(default_factory=dict)  # "Kind/ns/name" -> its workload
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -134,7 +139,7 @@ class Builder:
     # -- reporting
     def _error(self, obj_name: str, err: FieldError | tuple[str, str, str]) -> None:
         if isinstance(err, FieldError):
-            self.errors.append(Diagnostic("error", obj_name, err.path, err.code, err.message))
+            self.errors.append(Diagnostic("error", obj_name, err.path, refusal_code(err), err.message))
         else:
             code, fld, msg = err
             self.errors.append(Diagnostic("error", obj_name, fld, code, msg))
@@ -152,25 +157,29 @@ class Builder:
             ok = self._create(index, raw)
             if not ok:
                 self.refused += 1
-        snap = Snapshot(cluster=self.cluster, **{k: tuple(v) for k, v in self.out.items()})
+        made = expand_workloads(self.out, self.cluster, self.now + timedelta(seconds=self.synthetic))
+        self.warnings += made.findings
+        snap = Snapshot(cluster=self.cluster, generated_by=made.generated_by,
+                        **{k: tuple(v) for k, v in self.out.items()})
         summary = {"counts": dict(sorted(self.counts.items())), "refused": self.refused,
                    "unmodeled_kinds": sorted(self.unmodeled)}
-        return BuildResult(snap, self.errors, self.warnings, summary, list(self.accepted))
+        return BuildResult(snap, self.errors, self.warnings, summary, list(self.accepted), made.manifests,
+                           made.generated_by)
 
     def _create(self, index: int, raw: Any) -> bool:
         doc = f"document {index + 1}"
         if not isinstance(raw, dict):
-            self._error(doc, ("invalid", "", "not a Kubernetes object (a mapping)"))
+            self._error(doc, ("not-an-object", "", "not a Kubernetes object (a mapping)"))
             return False
         api_version, kind = raw.get("apiVersion"), raw.get("kind")
         meta = raw.get("metadata")
         name = meta.get("name") if isinstance(meta, dict) else None
         label = f"{kind if isinstance(kind, str) and kind else '?'}/{name if isinstance(name, str) else '?'}"
         if not isinstance(kind, str) or not kind:
-            self._error(label, ("invalid", "kind", "Required value: kind not set"))
+            self._error(label, ("kind-required", "kind", "Required value: kind not set"))
             return False
         if not isinstance(api_version, str) or not api_version:
-            self._error(label, ("invalid", "apiVersion", "Required value: apiVersion not set"))
+            self._error(label, ("api-version-required", "apiVersion", "Required value: apiVersion not set"))
             return False
         if meta is not None and not isinstance(meta, dict):
             self._error(label, invalid("metadata", "", "expected object"))
@@ -189,7 +198,8 @@ class Builder:
             if isinstance(gen, str) and gen:
                 name = generated_name(gen, index)
             else:
-                self._error(label, ("invalid", "metadata.name", "Required value: name or generateName is required"))
+                self._error(label, ("name-required", "metadata.name",
+                                    "Required value: name or generateName is required"))
                 return False
         meta["name"] = name
         ns = meta.get("namespace")
@@ -344,7 +354,8 @@ class Builder:
                 spec["healthCheckNodePort"] = self.alloc.allocate_port(hc or None)
             except AllocationError as exc:
                 return [FieldError("spec.healthCheckNodePort", "Internal error occurred",
-                                   f"failed to allocate requested HealthCheck NodePort {hc}: {exc}")]
+                                   f"failed to allocate requested HealthCheck NodePort {hc}: {exc}",
+                                   code=f"nodeport-{exc.reason}")]
         return []
 
     def _init_ip_families(self, spec: dict[str, Any]) -> list[FieldError]:
@@ -411,8 +422,9 @@ class Builder:
             except AllocationError as exc:
                 if not want:  # alloc.go: dynamic allocation failing is an internal error
                     return [FieldError("spec.clusterIPs", "Internal error occurred",
-                                       f"failed to allocate a serviceIP: {exc}")]
-                return [invalid("spec.clusterIPs", given, f"failed to allocate IP {want}: {exc}")]
+                                       f"failed to allocate a serviceIP: {exc}", code=f"clusterip-{exc.reason}")]
+                return [invalid("spec.clusterIPs", given, f"failed to allocate IP {want}: {exc}",
+                                f"clusterip-{exc.reason}")]
             if i < len(cips):
                 cips[i] = got
             else:
@@ -450,8 +462,8 @@ class Builder:
             except AllocationError as exc:
                 if "range is full" in str(exc):
                     return [FieldError(f"spec.ports[{i}].nodePort", "Internal error occurred",
-                                       f"failed to allocate a nodePort: {exc}")]
-                return [invalid(f"spec.ports[{i}].nodePort", np, str(exc))]
+                                       f"failed to allocate a nodePort: {exc}", code="nodeport-full")]
+                return [invalid(f"spec.ports[{i}].nodePort", np, str(exc), f"nodeport-{exc.reason}")]
         return []
 
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import assertion_sets as sets
 from .manifests import BuildResult
 from .query import answer_queries
 
@@ -52,10 +53,11 @@ class AssertionResult:
     source: str
     message: str = ""
     answer: dict[str, Any] = field(default_factory=dict)
+    failures: list[dict[str, str]] = field(default_factory=list)  # {client, target, verdict}
 
     def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "passed": self.passed, "verdict": self.verdict, "severity": self.severity,
-                "source": self.source, "message": self.message}
+                "source": self.source, "message": self.message, "failures": self.failures}
 
 
 def is_assertion(doc: Any) -> bool:
@@ -178,9 +180,35 @@ def judge(assertion: Assertion, answer: Mapping[str, Any]) -> AssertionResult:
                            "; ".join(wrong), dict(answer))
 
 
+def judge_expansion(assertion: Assertion, plan: sets.Expansion, answers: Sequence[Mapping[str, Any]]) -> AssertionResult:
+    """One assertion's result from its members' answers (assertion_sets): it holds when every
+    member's does; `failures` names each member that breaks it (a one-query assertion: itself)."""
+    if plan.error is not None:
+        return AssertionResult(assertion.name, False, f"error: {plan.error}", assertion.severity, assertion.source,
+                               f"the query failed: {plan.error}")
+    if plan.members is None:
+        result = judge(assertion, answers[plan.start])
+        if not result.passed:
+            result.failures = [{"client": str(assertion.query.get("from") or assertion.query.get("pod") or ""),
+                                "target": sets.target_of(assertion.query), "verdict": result.verdict}]
+        return result
+    judged = [(m, judge(assertion, sets.member_answer(m.query, answers[plan.start + i])))
+              for i, m in enumerate(plan.members)]
+    broken = [(m, r) for m, r in judged if not r.passed]
+    message = ""
+    if broken:
+        m, r = broken[0]
+        message = f"{len(broken)} of {len(judged)} member(s) break it; first {m.client} -> {m.target}: {r.message}"
+    return AssertionResult(assertion.name, not broken, sets.summary(r.verdict for _, r in judged), assertion.severity,
+                           assertion.source, message,
+                           failures=[{"client": m.client, "target": m.target, "verdict": r.verdict} for m, r in broken])
+
+
 def evaluate(build: BuildResult, assertions: Sequence[Assertion]) -> list[AssertionResult]:
-    """Every assertion's query answered over one built cluster, then judged."""
+    """Every assertion's query answered over one built cluster, then judged; a query over sets
+    of clients (assertion_sets) is answered once per member, all in one go."""
     if not assertions:
         return []
-    answers = answer_queries(build, [a.query for a in assertions])
-    return [judge(a, ans) for a, ans in zip(assertions, answers, strict=True)]
+    flat, plans = sets.expand_all(build.snapshot, [a.query for a in assertions])
+    answers = answer_queries(build, flat)
+    return [judge_expansion(a, p, answers) for a, p in zip(assertions, plans, strict=True)]

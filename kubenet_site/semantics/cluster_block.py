@@ -123,4 +123,13 @@ def parse_cluster(data: Mapping[str, Any] | None) -> ClusterConfig:
                 raise ManifestError("must be a string or null", f"{w}.namespace")
             maps.append(IngressControllerMapping(m["controller"], ns, dict(labels)))
         kw["controller_mappings"] = tuple(maps)
+    if data.get("nodes") is not None:  # workloads: the cluster's own nodes (expansion.py)
+        n = data["nodes"]
+        if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= 200:
+            raise ManifestError("must be a whole number from 1 to 200", "cluster.nodes")
+        kw["nodes"] = n
+    if data.get("generatedPodsReady") is not None:
+        if not isinstance(data["generatedPodsReady"], bool):
+            raise ManifestError("must be true or false", "cluster.generatedPodsReady")
+        kw["generated_pods_ready"] = data["generatedPodsReady"]
     return ClusterConfig(**kw)

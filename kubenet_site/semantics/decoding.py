@@ -14,6 +14,8 @@ from typing import Any
 
 from .fielderrors import FieldError, invalid
 
+WRONG_TYPE = "wrong-type"  # the refusal code of a field the API server cannot decode
+
 # Schema leaves: "str", "int", "bool", "intstr" (int or string), "strmap" (map[string]string),
 # "time" (RFC 3339 string), "any". A dict is an object, a one-element list a list of that.
 META: dict[str, Any] = {
@@ -144,7 +146,7 @@ def _check(value: Any, schema: Any, path: str, errs: list[FieldError]) -> None:
         return
     if isinstance(schema, dict):
         if not isinstance(value, dict):
-            errs.append(invalid(path, _short(value), f"expected object, got {_type_name(value)}"))
+            errs.append(invalid(path, _short(value), f"expected object, got {_type_name(value)}", WRONG_TYPE))
             return
         for key, sub in schema.items():
             if key in value:
@@ -152,19 +154,19 @@ def _check(value: Any, schema: Any, path: str, errs: list[FieldError]) -> None:
         return
     if isinstance(schema, list):
         if not isinstance(value, list):
-            errs.append(invalid(path, _short(value), f"expected array, got {_type_name(value)}"))
+            errs.append(invalid(path, _short(value), f"expected array, got {_type_name(value)}", WRONG_TYPE))
             return
         for i, item in enumerate(value):
             _check(item, schema[0], f"{path}[{i}]", errs)
         return
     if schema == "strmap":
         if not isinstance(value, dict):
-            errs.append(invalid(path, _short(value), f"expected object, got {_type_name(value)}"))
+            errs.append(invalid(path, _short(value), f"expected object, got {_type_name(value)}", WRONG_TYPE))
             return
         for k, v in value.items():
             if not isinstance(v, str):
                 errs.append(invalid(f"{path}.{k}", _short(v),
-                                    f"expected string, got {_type_name(v)} (quote it in YAML)"))
+                                    f"expected string, got {_type_name(v)} (quote it in YAML)", WRONG_TYPE))
         return
     ok = {
         "str": isinstance(value, str),
@@ -175,7 +177,7 @@ def _check(value: Any, schema: Any, path: str, errs: list[FieldError]) -> None:
     }[schema]
     if not ok:
         want = "integer or string" if schema == "intstr" else _GO_KIND[schema]
-        errs.append(invalid(path, _short(value), f"expected {want}, got {_type_name(value)}"))
+        errs.append(invalid(path, _short(value), f"expected {want}, got {_type_name(value)}", WRONG_TYPE))
 
 
 def type_errors(obj: dict[str, Any], kind: str) -> list[FieldError]:

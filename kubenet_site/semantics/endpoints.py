@@ -339,7 +339,7 @@ def find_service(snap: Snapshot, value: Any) -> Service:
     return svc
 
 
-def _query_selector(raw: Any):
+def query_selector(raw: Any):
     """A LabelSelector from a query; {} matches everything, null (or absent) nothing.
     Invalid requirements are refused as LabelSelectorAsSelector refuses them
     (apimachinery pkg/apis/meta/v1/helpers.go, pkg/labels/selector.go NewRequirement)."""
@@ -385,7 +385,7 @@ def answer_select(snap: Snapshot, q: Mapping[str, Any]) -> dict[str, Any]:
         raise QueryError("select needs `service: ns/name`, or `namespace` with `labelSelector`")
     if ns not in snap.namespace_by_name:
         raise QueryError(f"Namespace {ns} not found")
-    sel = _query_selector(q.get("labelSelector"))
+    sel = query_selector(q.get("labelSelector"))
     pods = [p for p in snap.pods_by_namespace.get(ns, ()) if lbl.selects(sel, p.labels)]
     trace = ["labelSelector null: matches no pod" if sel is None else
              f"labelSelector {lbl.describe(sel)} in namespace {ns}: {len(pods)} pod(s)"]

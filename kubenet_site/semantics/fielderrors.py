@@ -57,7 +57,7 @@ class FieldError:
     type: str
     detail: str = ""
     value: Any = _NO_VALUE
-    code: str = "invalid"
+    code: str = ""  # a refusal code of the catalogue; "" derives one (refusals.refusal_code)
 
     @property
     def message(self) -> str:
@@ -69,8 +69,8 @@ class FieldError:
         return f"{body}: {self.detail}" if self.detail else body
 
 
-def invalid(path: str, value: Any, detail: str) -> FieldError:
-    return FieldError(path, INVALID, detail, value)
+def invalid(path: str, value: Any, detail: str, code: str = "") -> FieldError:
+    return FieldError(path, INVALID, detail, value, code)
 
 
 def required(path: str, detail: str = "") -> FieldError:

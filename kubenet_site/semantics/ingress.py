@@ -375,6 +375,8 @@ def conflicts(snap: Snapshot) -> list[Diagnostic]:
                 f"{where}: path {loser.path} ({loser.path_type}) is already defined by "
                 f"{'this Ingress' if winner.ingress is loser.ingress else 'the older Ingress ' + winner.ingress.key} "
                 f"at {winner.field}; ingress-nginx keeps the first and ignores this one"))
+    for server in servers:
+        out += _trailing_slash_twins(server)
     for group in by_controller(snap, served).values():
         defaults = _default_backends(group)
         for ing in defaults[1:]:
@@ -383,6 +385,27 @@ def conflicts(snap: Snapshot) -> list[Diagnostic]:
                 "ingress-default-backend-conflict",
                 f"the older Ingress {defaults[0].key} also has spec.defaultBackend; requests no "
                 "rule matches go to that one"))
+    return out
+
+
+def _trailing_slash_twins(server: Server) -> list[Diagnostic]:
+    """Prefix paths of one server that differ only by a trailing slash match the same requests,
+    and the longest one always wins (types.go PathTypePrefix): the others never get a request."""
+    if server.regex_mode:
+        return []
+    prefixes = [loc for loc in server.locations if paths.effective_path_type(loc.path_type) == paths.PREFIX]
+    out = []
+    for loc in prefixes:
+        twins = [o for o in prefixes if o is not loc and paths.same_prefix(o.path, loc.path)]
+        winner = max([loc, *twins], key=lambda o: paths.match_length(o.path_type, o.path))
+        if twins and winner is not loc:
+            where = f"host {server.host}" if server.host else "rules without host"
+            out.append(Diagnostic(
+                "warning", f"Ingress/{loc.ingress.namespace}/{loc.ingress.name}", f"{loc.field}.path",
+                "ingress-path-conflict",
+                f"{where}: Prefix {loc.path} matches the same requests as Prefix {winner.path} "
+                f"({'this Ingress' if winner.ingress is loc.ingress else 'Ingress ' + winner.ingress.key} at "
+                f"{winner.field}), which is longer and always takes precedence: this path gets no request"))
     return out
 
 

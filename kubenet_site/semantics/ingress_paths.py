@@ -23,6 +23,11 @@ ingress-nginx's own rendering differs (location.go turns Prefix `/foo/` into `lo
 plus `= /foo/`, so it would not match `/foo`, which the specification's table says matches),
 the specification wins.
 
+Precedence ("Multiple matches"): the longest matching path as written, trailing slash included,
+then Exact over Prefix. The API type's own documentation of PathTypePrefix (k8s.io/api
+networking/v1 types.go) settles the trailing-slash case: Prefix `/foo` and `/foo/` both match
+`/foo`, `/foo/` and `/foo/x`, and `/foo/`, the longest, is given priority for all of them.
+
 Requests are normalised as nginx normalises `$uri` before choosing a location: the query
 string and fragment are dropped, %XX escapes decoded, `//` merged (merge_slashes on) and `.`/`..`
 segments resolved.
@@ -86,13 +91,12 @@ def path_matches(path_type: str | None, path: str | None, request_path: str) -> 
 
 
 def match_length(path_type: str | None, path: str | None) -> int:
-    """The length compared under "longest matching path wins" (Prefix without its trailing
-    slash, so `/foo/` (Prefix) and `/foo` (Exact) tie and Exact wins, as ingress-nginx's
-    `= /foo` location beats its `/foo/` one)."""
-    p = ingress_path(path)
-    if effective_path_type(path_type) == EXACT:
-        return len(p)
-    return len(prefix_base(p))
+    """The length compared under "longest matching path wins": the path as written, trailing
+    slash included. k8s.io/api networking/v1 types.go PathTypePrefix: "/foo and /foo/ both
+    match requests to /foo and /foo/. If both paths are present in an Ingress spec, the longest
+    matching path (/foo/) is given priority." So a Prefix `/foo/` is longer than an Exact `/foo`
+    too, and wins `/foo` (ingress.md "Multiple matches": longest first, Exact only breaks ties)."""
+    return len(ingress_path(path))
 
 
 def precedence(path_type: str | None, path: str | None) -> tuple[int, int]:
@@ -101,11 +105,15 @@ def precedence(path_type: str | None, path: str | None) -> tuple[int, int]:
 
 
 def conflict_key(path_type: str | None, path: str | None) -> tuple[str, str]:
-    """Two paths with the same key on one host match exactly the same requests."""
-    p = ingress_path(path)
-    if effective_path_type(path_type) == EXACT:
-        return (EXACT, p)
-    return (PREFIX, prefix_base(p) or "/")
+    """Two paths with the same key on one host are the same location: the same pathType (as
+    ingress-nginx acts on it) and the same path as written. Prefix `/foo` and `/foo/` match the
+    same requests but are two paths, the longer one taking precedence (match_length)."""
+    return (effective_path_type(path_type), ingress_path(path))
+
+
+def same_prefix(path: str | None, other: str | None) -> bool:
+    """Prefix paths that differ only by trailing slashes match exactly the same requests."""
+    return prefix_base(ingress_path(path)) == prefix_base(ingress_path(other))
 
 
 def split_request_path(raw: str) -> tuple[str, str]:

@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from .apiserver import BuildResult
+from .kube_kinds import object_label
 from .types import (
     Snapshot,
 )
@@ -25,11 +26,20 @@ def export_objects(source: Snapshot | BuildResult | Iterable[Mapping[str, Any]])
         for fname in ("namespaces", "nodes", "ingress_classes", "pods", "services", "endpoint_slices",
                       "ingresses", "network_policies", "others"):
             for o in getattr(source, fname):
+                if source.generated_by and _label(fname, o) in source.generated_by:
+                    continue  # derived from a workload, not given
                 if o.raw and id(o.raw) not in seen:
                     seen.add(id(o.raw))
                     out.append(dict(o.raw))
         return out
     return [dict(o) for o in source]
+
+
+def _label(field_name: str, obj: Any) -> str:
+    """The `Kind/ns/name` of a snapshot object (only nodes, pods and kept objects are ever
+    generated)."""
+    kind = {"nodes": "Node", "pods": "Pod"}.get(field_name) or getattr(obj, "kind", "")
+    return object_label(kind, getattr(obj, "namespace", None), obj.name)
 
 
 def export_yaml(source: Snapshot | BuildResult | Iterable[Mapping[str, Any]]) -> str:

@@ -63,6 +63,10 @@ class ClusterConfig:
     # IngressClass spec.controller values with a running controller; None = every class has one.
     ingress_controllers: tuple[str, ...] | None = None
     controller_mappings: tuple[IngressControllerMapping, ...] = DEFAULT_CONTROLLER_MAPPINGS
+    # Workloads (interfaces.md): the cluster's own nodes when no worker Node exists, and
+    # whether generated pods are Ready.
+    nodes: int = 3
+    generated_pods_ready: bool = True
 
 
 @dataclass(frozen=True)
@@ -470,6 +474,9 @@ class Snapshot:
     ingresses: tuple[Ingress, ...] = ()
     network_policies: tuple[NetworkPolicy, ...] = ()
     others: tuple[OtherObject, ...] = ()
+    # Objects the workloads' controllers made (interfaces.md "Workloads"): `Kind/ns/name` -> the
+    # workload's `Kind/ns/name` ("" for the cluster's own nodes). Derived, never exported.
+    generated_by: Mapping[str, str] = field(default_factory=_empty, compare=False)
 
     # Look-ups, computed once per snapshot.
     @cached_property

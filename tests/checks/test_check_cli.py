@@ -107,9 +107,11 @@ def test_a_broken_manifest_and_a_failing_assertion_exit_1_with_both_in_json(tmp_
     assert set(doc) == {"findings", "assertions"}
     refused = [f for f in doc["findings"] if f["severity"] == "error"]
     assert refused == [{
-        "code": "invalid", "severity": "error", "object": "Service/shop/web", "field": "spec.ports[0].nodePort",
+        "code": "nodeport-taken", "severity": "error", "object": "Service/shop/web", "field": "spec.ports[0].nodePort",
         "message": "Invalid value: 30080: provided port is already allocated",
-        "source": f"{root / 'apps' / 'web.yaml'}, document 1"}]
+        "source": f"{root / 'apps' / 'web.yaml'}, document 1",
+        "reference": "https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport; "
+                     "pkg/registry/core/service/portallocator/allocator.go (ErrNotInRange, ErrAllocated, ErrFull)"}]
     orphan = [f for f in doc["findings"] if f["object"] == "Service/shop/orphan" and f["severity"] == "warning"]
     assert [(f["code"], f["source"]) for f in orphan] == [
         ("selector-matches-nothing", f"{root / 'apps' / 'web.yaml'}, document 2")]
@@ -186,10 +188,11 @@ def test_text_is_one_line_per_finding_then_a_summary(tmp_path):
     lines = text.splitlines()
     assert code == 1
     assert (f"error: Service/shop/web: spec.ports[0].nodePort: Invalid value: 30080: provided port is already "
-            f"allocated [invalid]  ({root / 'web.yaml'})") in lines
+            f"allocated [nodeport-taken]  ({root / 'web.yaml'})") in lines
     assert any(line.startswith("error: assertion frontend-reaches-db failed: verdict: expected") for line in lines)
     assert any(line.startswith("assertion frontend-reaches-api: passed (allowed)") for line in lines)
-    assert lines[-1].startswith("2 finding(s) (1 error, 0 warning, 1 info); 3 assertion(s), 1 failed; FAILED")
+    # the demo's two infos: shop/recommendations created after pods, shop/managed-db's unused ports
+    assert lines[-1].startswith("3 finding(s) (1 error, 0 warning, 2 info); 3 assertion(s), 1 failed; FAILED")
 
 
 @pytest.mark.parametrize(("expect", "passed", "message"), [
@@ -310,7 +313,7 @@ def test_topology_mode_uses_the_topology_name_as_source_and_its_stored_assertion
     assert {f["source"] for f in doc["findings"]} == {"demo"}
     assert ("selector-matches-nothing", "Service/shop/orphan") in {(f["code"], f["object"]) for f in doc["findings"]}
     assert doc["assertions"] == [{"name": "db-closed-to-frontend", "passed": True, "verdict": "blocked",
-                                  "severity": "error", "source": "demo", "message": ""}]
+                                  "severity": "error", "source": "demo", "message": "", "failures": []}]
 
 
 @pytest.mark.django_db

@@ -23,7 +23,7 @@ GOLDEN = json.loads((Path(__file__).with_name("golden") / "demo_run_summary.json
 @pytest.fixture
 def demo_snapshot(db):
     call_command("kubenet", "import", str(ROOT / "demo" / "demo.yaml"), "--topology", "demo", stdout=io.StringIO())
-    return build(Topology.objects.get(name="demo")).snapshot
+    return build(Topology.objects.get(name="demo"))  # the BuildResult, as a run plans over it
 
 
 def test_the_plan_of_every_kind_is_unchanged(demo_snapshot):

@@ -47,7 +47,7 @@ def test_the_run_help_lists_the_registry(pods_count):
     parser = commands.argparse.ArgumentParser()
     commands.args_run(parser)
     help_text = parser.format_help().replace("\n", " ")
-    assert "endpoints,dns,env,routing,ingress,policy,diagnostics,pods-count" in help_text.replace(" ", "")
+    assert "endpoints,dns,env,routing,ingress,policy,diagnostics,assertions,pods-count" in help_text.replace(" ", "")
 
 
 def test_an_unknown_kind_names_the_known_ones():

@@ -119,8 +119,12 @@ PRECEDENCE = [
                  "foo.example.com", "/foo/", "ex", id="Exact /foo/ beats Prefix /foo for /foo/"),
     pytest.param([ing("a", rule("foo.example.com", path("/foo/", "pre", "Prefix"),
                                 path("/foo", "ex", "Exact")))],
-                 "foo.example.com", "/foo", "ex",
-                 id="Exact /foo beats Prefix /foo/ for /foo (equal length once the slash is dropped)"),
+                 "foo.example.com", "/foo", "pre",
+                 id="Prefix /foo/ beats Exact /foo for /foo: longest path as written first (types.go "
+                    "PathTypePrefix counts the trailing slash; Exact only breaks ties)"),
+    pytest.param([ing("a", rule("foo.example.com", path("/foo/", "pre", "Prefix"),
+                                path("/foo/", "ex", "Exact")))],
+                 "foo.example.com", "/foo/", "ex", id="equal length: Exact /foo/ beats Prefix /foo/"),
     pytest.param([ing("a", rule("foo.example.com", path("/foo", "is", "ImplementationSpecific")))],
                  "foo.example.com", "/foobar", "no-match",
                  id="ImplementationSpecific /foo does not match /foobar (treated as Prefix)"),
@@ -185,12 +189,23 @@ def test_merge(ingresses, req, expected_ingress):
 
 def test_conflicts_report_the_younger_ingress():
     snap = snap_of(ing("old", rule("m.example.com", path("/x", "s")), created=0),
-                   ing("new", rule("m.example.com", path("/y", "s"), path("/x/", "s")), created=5),
+                   ing("new", rule("m.example.com", path("/y", "s"), path("/x", "s")), created=5),
                    ing("dup", rule("m.example.com", path("/z", "s"), path("/z", "s", "Exact"))),
                    services("s"))
     found = {(d.object, d.field, d.code) for d in conflicts(snap)}
     assert found == {("Ingress/default/new", "spec.rules[0].http.paths[1].path",
                       "ingress-path-conflict")}
+
+
+def test_trailing_slash_twins_across_ingresses_report_the_one_that_never_wins():
+    # Prefix /x/ is longer than /x and takes all its requests whatever the age (types.go
+    # PathTypePrefix); the older /x is the one left without traffic.
+    snap = snap_of(ing("old", rule("m.example.com", path("/x", "s")), created=0),
+                   ing("new", rule("m.example.com", path("/x/", "t")), created=5), services("s", "t"))
+    found = {(d.object, d.field, d.code) for d in conflicts(snap)}
+    assert found == {("Ingress/default/old", "spec.rules[0].http.paths[0].path", "ingress-path-conflict")}
+    v = route(snap, IngressRequest("m.example.com", "/x"))
+    assert (v.outcome, v.details["ingress"], v.details["service"]) == ("routed", "default/new", "default/t")
 
 
 def test_conflict_inside_one_ingress_and_default_backends():

@@ -79,6 +79,45 @@ def test_concept_page_examples(specs, request_path, expected):
     assert got == expected, "\n".join(v.trace)
 
 
+# k8s.io/api networking/v1 types.go, PathTypePrefix: "/foo and /foo/ both match requests to /foo
+# and /foo/. If both paths are present in an Ingress spec, the longest matching path (/foo/) is
+# given priority." With the concept page's element-wise rule ("matches subpath") /foo/x too.
+TRAILING_SLASH_TWINS = [
+    # paths in the Ingress (order as written), request, the path whose backend answers
+    pytest.param(("/foo", "/foo/"), "/foo", "/foo/", id="/foo and /foo/ | /foo | /foo/ wins (longest)"),
+    pytest.param(("/foo", "/foo/"), "/foo/", "/foo/", id="/foo and /foo/ | /foo/ | /foo/ wins"),
+    pytest.param(("/foo", "/foo/"), "/foo/x", "/foo/", id="/foo and /foo/ | /foo/x | /foo/ wins"),
+    pytest.param(("/foo/", "/foo"), "/foo", "/foo/", id="order in the spec does not matter | /foo"),
+    pytest.param(("/foo/", "/foo"), "/foo/x", "/foo/", id="order in the spec does not matter | /foo/x"),
+    pytest.param(("/foo", "/foo/"), "/foobar", None, id="/foo and /foo/ | /foobar | no match"),
+    pytest.param(("/foo", "/foo/", "/foo/x"), "/foo/x/y", "/foo/x", id="a longer subpath still beats both"),
+]
+
+
+@pytest.mark.parametrize("written,request_path,winner", TRAILING_SLASH_TWINS)
+def test_prefix_paths_differing_by_a_trailing_slash(written, request_path, winner):
+    names = {p: "svc" + p.replace("/", "-").rstrip("-") + ("-slash" if p.endswith("/") else "") for p in written}
+    snap = snap_of(ing("twins", rule("example.com", *[path(p, names[p], "Prefix") for p in written])),
+                   services(*names.values()))
+    v = route(snap, IngressRequest("example.com", request_path))
+    if winner is None:
+        assert v.outcome == "no-match", "\n".join(v.trace)
+    else:
+        assert (v.outcome, v.details["service"]) == ("routed", f"default/{names[winner]}"), "\n".join(v.trace)
+
+
+def test_trailing_slash_twin_that_never_wins_is_reported():
+    from kubenet_site.semantics.ingress import conflicts
+
+    snap = snap_of(ing("twins", rule("example.com", path("/foo", "a", "Prefix"), path("/foo/", "b", "Prefix"))),
+                   services("a", "b"))
+    found = [(d.code, d.object, d.field) for d in conflicts(snap)]
+    assert found == [("ingress-path-conflict", "Ingress/default/twins", "spec.rules[0].http.paths[0].path")]
+    alone = snap_of(ing("one", rule("example.com", path("/foo", "a", "Prefix"), path("/foo/", "b", "Exact"))),
+                    services("a", "b"))
+    assert conflicts(alone) == []
+
+
 HOST_TABLE = [
     # Host,       Host header,       Match?
     ("*.foo.com", "bar.foo.com", "Matches based on shared suffix"),

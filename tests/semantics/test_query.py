@@ -92,7 +92,7 @@ def test_validate_reports_refused_objects_and_runs_on():
         {"object": "Service/nowhere/x", "field": "metadata.namespace", "message": 'namespaces "nowhere" not found'},
     ]
     errors = [d for d in out["diagnostics"] if d["severity"] == "error"]
-    assert [(d["object"], d["code"]) for d in errors[:2]] == [("Service/shop/web", "invalid"),
+    assert [(d["object"], d["code"]) for d in errors[:2]] == [("Service/shop/web", "nodeport-out-of-range"),
                                                               ("Service/nowhere/x", "namespace-not-found")]
     assert out["answers"][1] == {"kind": "select", "pods": ["shop/web-1"], **{
         k: v for k, v in out["answers"][1].items() if k == "trace"}}

@@ -32,7 +32,7 @@ from checks import kinds, runs, steps, tasks
 from checks.dispatch import RUN_TASK, enqueue
 from checks.models import CheckRun, CheckRunBlock
 from checks.run_command import describe
-from checks.snapshot import run_snapshot, topology_manifests
+from checks.snapshot import run_build, run_snapshot, topology_manifests
 from kubenet_site.semantics.matrix_result import json_cells
 from services.models import Topology
 
@@ -84,9 +84,9 @@ def workers(transactional_db, clean_broker, celery_app, tmp_path):
 
 def reference_result(run: CheckRun) -> dict:
     """What a clean, uninterrupted run computes: the same plan, in this process, no worker."""
-    snap = run_snapshot(run)
+    built = run_build(run)
     result: dict = {}
-    for step in kinds.plan(snap, list(run.checks)):
+    for step in kinds.plan(built, list(run.checks)):
         node = result
         for p in step.path[:-1]:
             node = node.setdefault(p, {})
