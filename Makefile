@@ -42,7 +42,11 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 
+# The full check at tiny..large (BENCHMARKS.md; exit 1 when a median passes twice its target),
+# through real workers when PostgreSQL and Redis answer; BENCH_SIZES=...,xlarge opts in to 50,000 pods.
+BENCH_SIZES ?= tiny,small,medium,large
 bench: install
+	$(PY) bench/full_check.py --sizes $(BENCH_SIZES) --workers
 	$(PY) bench/run_bench.py --sizes 2000,10000
 	$(PY) bench/bench_pages.py --pods 10000
 	$(PY) bench/bench_matrix_pages.py

@@ -8,6 +8,7 @@ class ChecksConfig(AppConfig):
     def ready(self) -> None:
         # Load the Celery app so shared tasks bind to it (kept out of kubenet_site/__init__).
         import kubenet_site.celery  # noqa: F401
+        from kubenet_site.settings import limits
         from services.hooks import provide_refusals, provide_snapshot, provide_validation
 
         from .snapshot import build, refusals, validation_errors
@@ -16,3 +17,4 @@ class ChecksConfig(AppConfig):
         provide_snapshot(build)
         provide_validation(validation_errors)
         provide_refusals(refusals)
+        limits.apply()  # the input limits (settings/limits.py), handed to the engine

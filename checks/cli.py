@@ -1,4 +1,4 @@
-"""The `kubenet` command's query, import, export and get: translate arguments, call, print.
+"""The `kubenet` command's import, export and get: translate arguments, call, print.
 (The table of every subcommand is checks.commands.)"""
 
 from __future__ import annotations
@@ -6,13 +6,12 @@ from __future__ import annotations
 import json
 import sys
 from datetime import datetime
-from pathlib import Path
 from typing import IO, Any
 
 import yaml
 from django.utils import timezone
 
-from kubenet_site.semantics import kubectl_tables, query
+from kubenet_site.semantics import kubectl_tables
 from kubenet_site.semantics.manifests import ManifestError, load_documents
 from services.models import Team
 from services.queries import get_topology, topologies_for
@@ -25,13 +24,8 @@ from .operations import (
     export_topology,
     import_manifests,
 )
+from .query_command import UsageError
 from .snapshot import build
-
-
-class UsageError(Exception):
-    def __init__(self, message: str, code: int = 1):
-        super().__init__(message)
-        self.code = code
 
 
 def read_paths(paths: list[str]) -> list[tuple[str, str]]:
@@ -47,25 +41,6 @@ def read_paths(paths: list[str]) -> list[tuple[str, str]]:
             raise UsageError(str(exc)) from exc
         out += [(str(f), f.read_text(encoding="utf-8")) for f in files]
     return out
-
-
-def cmd_query(stdout: IO, stderr: IO, *, file: str, **_: Any) -> int:
-    text = sys.stdin.read() if file == "-" else _read(file)
-    try:
-        document = query.load_document_text(text)
-        answer = query.run(document)
-    except query.QueryRefused as exc:
-        stdout.write(json.dumps({"error": exc.error, "where": exc.where}) + "\n")
-        return 2
-    stdout.write(json.dumps(answer, indent=2, sort_keys=False) + "\n")
-    return 0
-
-
-def _read(file: str) -> str:
-    try:
-        return Path(file).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"{file}: {exc.strerror}", code=2) from exc
 
 
 def cmd_import(stdout: IO, stderr: IO, *, paths: list[str], topology: str, team: str, **_: Any) -> int:

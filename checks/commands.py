@@ -12,25 +12,59 @@ one error, TopologyNotFound, ends the command with exit code 2 (bad arguments).
 from __future__ import annotations
 
 import argparse
+import importlib
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import IO, Any
 
-from services.queries import TopologyNotFound
-
-from .check_command import CheckUsageError, cmd_check
-from .cli import UsageError, cmd_export, cmd_get, cmd_import, cmd_query
+from .check_command import cmd_check
 from .diff_command import FORMATS as DIFF_FORMATS
 from .diff_command import cmd_diff
 from .kinds import CHECK_KINDS
+from .local_run import cmd_run_local
 from .matrix_command import TYPES as MATRIX_TYPES
 from .matrix_command import cmd_matrix
-from .run_command import RunError, cmd_run
+from .query_command import cmd_query
 
 Parser = argparse.ArgumentParser
 
-# Errors a handler raises for bad input: each carries its exit code in `code`.
-USAGE_ERRORS: tuple[type[Exception], ...] = (UsageError, RunError, CheckUsageError)
+# Errors a handler raises for bad input, each carrying its exit code in `code`: "module:Class"
+# (the modules that need Django are imported only by the handlers that use them, so the PATH
+# commands run without it: checks.path_cli).
+USAGE_ERRORS = ("checks.query_command:UsageError", "checks.run_command:RunError",
+                "checks.check_command:CheckUsageError")
+TOPOLOGY_NOT_FOUND = "services.queries:TopologyNotFound"
 TOPOLOGY_NOT_FOUND_CODE = 2
+
+
+def lazy(target: str) -> Callable[..., int]:
+    """A handler named "module:function" (relative to this package), imported on first call."""
+    module, _, name = target.partition(":")
+
+    def handler(*args: Any, **kwargs: Any) -> int:
+        return getattr(importlib.import_module(module, __package__), name)(*args, **kwargs)
+
+    handler.__name__ = name
+    return handler
+
+
+def loaded(targets: tuple[str, ...]) -> tuple[type[BaseException], ...]:
+    """The classes named "module:Class" whose module is imported (one not imported cannot
+    have raised)."""
+    out = []
+    for target in targets:
+        module, _, name = target.partition(":")
+        if module in sys.modules:
+            out.append(getattr(sys.modules[module], name))
+    return tuple(out)
+
+
+def cmd_run(stdout: IO, stderr: IO, **options: Any) -> int:
+    """`run PATH... --local` here, with no database (checks.local_run); the rest on the workers."""
+    if options.get("local") or options.get("paths"):
+        return cmd_run_local(stdout, stderr, **options)
+    return lazy(".run_command:cmd_run")(stdout, stderr, **options)
 
 
 @dataclass(frozen=True)
@@ -93,14 +127,18 @@ def args_matrix(p: Parser) -> None:
 
 
 def args_run(p: Parser) -> None:
-    topology_arguments(p, required=True)
+    p.add_argument("paths", nargs="*", metavar="PATH", help="with --local: manifest files or directories")
+    topology_arguments(p, required=False)
+    p.add_argument("--local", action="store_true",
+                   help="compute every step in this process over PATH..., with no database and no broker")
+    p.add_argument("--cluster", help="with --local: a YAML file holding the query document's cluster block")
     p.add_argument("--checks", help=f"comma-separated kinds: {','.join(CHECK_KINDS)} (default: all)")
     p.add_argument("--wait", action="store_true", help="follow with a progress bar; exit 1 if it fails")
     p.add_argument("--shards", type=int, help="row blocks per matrix, run across workers "
                                               "(default: 1, or more for large topologies)")
     p.add_argument("--timeout", type=float, help="with --wait: give up after this many seconds")
     p.add_argument("--json", dest="json_output", action="store_true",
-                   help="with --wait: the finished run as JSON on stdout")
+                   help="with --wait or --local: the finished run as JSON on stdout")
 
 
 def args_diff(p: Parser) -> None:
@@ -114,13 +152,14 @@ def args_diff(p: Parser) -> None:
 
 SUBCOMMANDS: dict[str, Subcommand] = {
     "query": Subcommand(args_query, cmd_query, "answer a stateless query document (JSON or YAML; - for stdin)"),
-    "import": Subcommand(args_import, cmd_import, "import manifests into a topology (atomic)"),
-    "export": Subcommand(args_export, cmd_export, "a topology's objects as YAML on stdout"),
-    "get": Subcommand(args_get, cmd_get, "kubectl-style listings"),
+    "import": Subcommand(args_import, lazy(".cli:cmd_import"), "import manifests into a topology (atomic)"),
+    "export": Subcommand(args_export, lazy(".cli:cmd_export"), "a topology's objects as YAML on stdout"),
+    "get": Subcommand(args_get, lazy(".cli:cmd_get"), "kubectl-style listings"),
     "check": Subcommand(args_check, cmd_check, "every diagnostic and broken connectivity assertion; exit 1 at the "
                                                "--fail-on threshold (PATH mode needs no database)"),
     "matrix": Subcommand(args_matrix, cmd_matrix, "a compressed reachability matrix as a table (or its JSON form)"),
-    "run": Subcommand(args_run, cmd_run, "start a check run on the workers (--wait: follow it to the end)"),
+    "run": Subcommand(args_run, cmd_run, "start a check run on the workers (--wait: follow it to the end), "
+                                       "or compute it here over files (PATH... --local)"),
     "diff": Subcommand(args_diff, cmd_diff, "what changes from OLD to NEW: matrix cells, endpoints, DNS, routes, "
                                             "findings, assertions (exit 1 on a difference with --fail-on-change)"),
 }
@@ -138,7 +177,9 @@ def dispatch(subcommand: str, stdout, stderr, /, **options) -> int:
     """Run `subcommand`; its usage errors (and a topology not found) become CommandFailed."""
     try:
         return SUBCOMMANDS[subcommand].handler(stdout, stderr, **options)
-    except TopologyNotFound as exc:
-        raise CommandFailed(str(exc), TOPOLOGY_NOT_FOUND_CODE) from exc
-    except USAGE_ERRORS as exc:
-        raise CommandFailed(str(exc), getattr(exc, "code", 1)) from exc
+    except Exception as exc:
+        if isinstance(exc, loaded((TOPOLOGY_NOT_FOUND,))):
+            raise CommandFailed(str(exc), TOPOLOGY_NOT_FOUND_CODE) from exc
+        if isinstance(exc, loaded(USAGE_ERRORS)):
+            raise CommandFailed(str(exc), getattr(exc, "code", 1)) from exc
+        raise

@@ -182,7 +182,7 @@ def work(run: CheckRun) -> None:
 
 def work_block(run_id: int, step_key: str, index: int, count: int) -> str:
     """One row block of a sharded step; idempotent (one row per run, step and block)."""
-    run = CheckRun.objects.filter(pk=run_id).first()
+    run = CheckRun.objects.filter(pk=run_id).defer("input").first()  # input: when not built yet
     if run is None or run.is_final:
         return "run gone or final"
     if CheckRunBlock.objects.filter(run_id=run_id, step=step_key, index=index).exists():

@@ -9,17 +9,17 @@ Only translation here: each unit calls one engine entry point and turns its answ
 
 from __future__ import annotations
 
+import itertools
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-
-from kubenet_site.semantics import assertions, diagnostics, dns, endpoints, envvars, matrix
+from kubenet_site.semantics import assertions, diagnostics, endpoints, envvars, matrix
 from kubenet_site.semantics.answer_sets import declared_ports as policy_ports
 from kubenet_site.semantics.answer_sets import dns_classes
-from kubenet_site.semantics.dnsnames import service_name_forms
 from kubenet_site.semantics.manifests import BuildResult
+from kubenet_site.semantics.matrix_result import CELL_ENCODING, row_runs
 from kubenet_site.semantics.types import (
     CLUSTER_IP,
     EXTERNAL_NAME,
@@ -29,6 +29,7 @@ from kubenet_site.semantics.types import (
     Snapshot,
 )
 
+from . import dns_results
 from .steps import Step, Unit, answer, matrix_step, step_error
 
 Summary = dict[str, Any]
@@ -60,21 +61,11 @@ def plan_endpoints(snap: Snapshot) -> list[Step]:
     return [Step(("endpoints",), "endpoints", units)]
 
 
-def resolve_class(snap: Snapshot, pods: list[Any]) -> dict[str, Any]:
-    """Every name form of every Service, resolved from the first pod of a class."""
-    rep = pods[0]
-    names = {}
-    for name in service_name_forms(snap, rep.namespace):
-        ans = answer(dns.answer_dns, snap, {"from": rep.key, "name": name})
-        names[name] = {"rcode": ans.get("rcode"), "fqdn": ans.get("fqdn"),
-                       "answers": [a.get("data") for a in ans.get("answers", [])], **(
-                           {"error": ans["error"]} if "error" in ans else {})}
-    return {"pods": [p.key for p in pods], "names": names}
 
 
 def plan_dns(snap: Snapshot) -> list[Step]:
-    units = [Unit(pods[0].key, lambda p=pods: resolve_class(snap, p)) for pods in dns_classes(snap)]
-    return [Step.of_units(("dns",), "DNS", units)]
+    units = [Unit(pods[0].key, lambda p=pods: dns_results.class_entry(snap, p)) for pods in dns_classes(snap)]
+    return [Step.of_dns(("dns",), "DNS", units, dns_results.meta(snap))]
 
 
 def env_of(snap: Snapshot, pod: str) -> dict[str, Any]:
@@ -143,10 +134,13 @@ def summarize_endpoints(key: str, value: Any) -> Summary:
 
 
 def summarize_dns(key: str, value: Any) -> Summary:
-    names = [n for c in value.values() for n in c["names"].values()]
-    return {"DNS lookups (one per class of pods resolving alike)": len(names),
-            "DNS lookups without an answer": sum(1 for n in names if n.get("rcode") != "NOERROR"
-                                                 or not n.get("answers"))}
+    if value.get("encoding") == dns_results.ENCODING:
+        total, empty = dns_results.counts(value)
+    else:  # the plain form of earlier runs: {class: {"pods", "names": {name: answer}}}
+        names = [n for c in value.values() for n in c["names"].values()]
+        total = len(names)
+        empty = sum(1 for n in names if n.get("rcode") != "NOERROR" or not n.get("answers"))
+    return {"DNS lookups (one per class of pods resolving alike)": total, "DNS lookups without an answer": empty}
 
 
 def summarize_env(key: str, value: Any) -> Summary:
@@ -156,11 +150,22 @@ def summarize_env(key: str, value: Any) -> Summary:
 def summarize_matrix(key: str, value: Any) -> Summary:
     if not (isinstance(value, dict) and "cells" in value):
         return {}
+    per_verdict: dict[int, int] = {}
+    if "outcomeCounts" in value:  # counted when stored (matrix_result.matrix_json)
+        counts = {o: n for o, n in value["outcomeCounts"].items() if n}
+        return {f"{key.replace('/', ' ', 1)} cells": ", ".join(f"{n} {o}" for o, n in sorted(counts.items()))}
+    if value.get("encoding") == CELL_ENCODING:  # each distinct row once, times its rows
+        times = Counter(value["cells"])
+        for ref, text in enumerate(value["rowCells"]):
+            for i, n in row_runs(text):
+                per_verdict[i] = per_verdict.get(i, 0) + n * times[ref]
+    else:
+        per_verdict = Counter(itertools.chain.from_iterable(value["cells"]))
     counts: dict[str, int] = {}
-    for row in value["cells"]:
-        for i in row:
+    for i, n in per_verdict.items():
+        if n:
             outcome = value["verdicts"][str(i)]["outcome"]
-            counts[outcome] = counts.get(outcome, 0) + 1
+            counts[outcome] = counts.get(outcome, 0) + n
     return {f"{key.replace('/', ' ', 1)} cells": ", ".join(f"{n} {o}" for o, n in sorted(counts.items()))}
 
 
@@ -198,6 +203,8 @@ def matrix_kinds() -> list[str]:
 
 def auto_shards(snap: Snapshot) -> int:
     """Row blocks per matrix when the run did not say: one per KUBENET_SHARD_PODS pods, at most 16."""
+    from django.conf import settings  # here: `run --local` plans without Django
+
     return max(1, min(MAX_AUTO_SHARDS, len(snap.pods) // settings.KUBENET_SHARD_PODS))
 
 

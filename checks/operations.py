@@ -183,6 +183,7 @@ def import_manifests(topology: Topology, source: str | bytes | list | dict, *, u
             summary.deleted.append(row.object_name)
             row.delete()
         position = max((r.position for r in rows.values()), default=0)
+        created: dict[type, dict[int, Any]] = {}  # model -> new rows (inserted together below)
         for manifest in incoming:
             key = identity(manifest)
             row = rows.get(key)
@@ -192,6 +193,7 @@ def import_manifests(topology: Topology, source: str | bytes | list | dict, *, u
                 row = new_row(top, manifest, position)
                 summary.created.append(label)
                 rows[key] = row
+                created.setdefault(type(row), {})[id(row)] = row
                 before = None
             elif row.manifest == manifest:
                 if label not in summary.unchanged:
@@ -202,12 +204,15 @@ def import_manifests(topology: Topology, source: str | bytes | list | dict, *, u
                 row.manifest = manifest
                 summary.updated.append(label)
             row.fill_columns()
-            row.save()
+            if id(row) not in created.get(type(row), {}):
+                row.save()
             cs.record(label, before, manifest)
             if isinstance(row, OtherObject):
                 summary.kept.append(label)
                 if row.kind_name not in summary.unmodelled:
                     summary.unmodelled.append(row.kind_name)
+        for model, new in created.items():
+            model.create_many(list(new.values()))
         summary.generated = sorted(result.generated_by)
     summary.revision = topology.revision
     return summary

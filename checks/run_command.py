@@ -1,5 +1,5 @@
 """`kubenet run --topology NAME [--team TEAM] [--checks KIND,...] [--wait]`: start a check run on
-the workers and, with --wait, follow it with a progress bar until it ends (exit 1 when it
+the workers (`run PATH... --local` computes it here instead: checks.local_run) and, with --wait, follow it with a progress bar until it ends (exit 1 when it
 failed, or when no worker answered within KUBENET_NO_WORKER_AFTER seconds while it was queued)."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from django.conf import settings
 from services.queries import get_topology
 
 from . import kinds, runs
+from .local_run import cmd_run_local
 from .models import CheckRun
 
 BAR_WIDTH = 30
@@ -122,9 +123,17 @@ def as_json(run: CheckRun) -> dict[str, Any]:
             "result": run.results()}
 
 
-def cmd_run(stdout: IO, stderr: IO, *, topology: str, team: str | None = None, checks: str | None = None,
-            wait: bool = False, shards: int | None = None, timeout: float | None = None, json_output: bool = False,
-            **_: Any) -> int:
+def cmd_run(stdout: IO, stderr: IO, *, topology: str | None = None, team: str | None = None,
+            checks: str | None = None, wait: bool = False, shards: int | None = None, timeout: float | None = None,
+            json_output: bool = False, paths: list[str] | None = None, local: bool = False,
+            cluster: str | None = None, **_: Any) -> int:
+    if local or paths:
+        return cmd_run_local(stdout, stderr, paths=paths, topology=topology, checks=checks, wait=wait,
+                             shards=shards, cluster=cluster, local=local, json_output=json_output)
+    if not topology:
+        raise RunError("give --topology NAME (or PATH... --local)", code=2)
+    if cluster:
+        raise RunError("--cluster goes with PATH... --local (a topology has its own cluster block)", code=2)
     top = get_topology(topology, team=team)
     try:
         run = runs.start_run(top, checks, shards=shards)

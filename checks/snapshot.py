@@ -30,9 +30,23 @@ def build_manifests(manifests: list[dict], cluster: ClusterConfig | None) -> Bui
     return build_snapshot(manifests, cluster)
 
 
+# The last run's build in this process: a run's input never changes (it is pinned), and a
+# worker taking several blocks of one run then builds it once and keeps its memos (classes,
+# policy answers, DNS look-ups) from block to block.
+_LAST_RUN: dict[tuple[Any, ...], BuildResult] = {}
+
+
 def run_build(run: Any) -> BuildResult:
-    """The cluster of the revision a check run pinned (its `input`), with what was refused."""
-    return build_snapshot(run.input.get("manifests") or [], parse_cluster(run.input.get("cluster")))
+    """The cluster of the revision a check run pinned (its `input`, read only when this process
+    has not built it yet: a block's row may leave it deferred), with what was refused."""
+    key = (run.pk, getattr(run, "created", None))
+    build = _LAST_RUN.get(key) if run.pk is not None else None
+    if build is None:
+        build = build_snapshot(run.input.get("manifests") or [], parse_cluster(run.input.get("cluster")))
+        _LAST_RUN.clear()
+        if run.pk is not None:
+            _LAST_RUN[key] = build
+    return build
 
 
 def run_snapshot(run: Any) -> Snapshot:

@@ -18,6 +18,8 @@ from kubenet_site.semantics.jsonable import jsonable
 from kubenet_site.semantics.matrix_result import matrix_from_json, matrix_json
 from kubenet_site.semantics.types import QueryError, Snapshot
 
+from . import dns_results
+
 
 @dataclass
 class Unit:
@@ -37,6 +39,8 @@ class Step:
     # matrix's row blocks (matrix.merge_blocks); "units": a share of the units each.
     block: Callable[[int, int], Any] | None = None
     merge: str = "rows"
+    # The whole step's value from its units' values (default: one map sorted by unit key).
+    finish: Callable[[dict[str, Any]], Any] | None = None
 
     @property
     def key(self) -> str:
@@ -54,7 +58,22 @@ class Step:
         step.block = block
         return step
 
+    @classmethod
+    def of_dns(cls, path: tuple[str, ...], title: str, units: list[Unit], head: dict[str, Any]) -> Step:
+        """The DNS step: units are classes (dns_results.class_entry), the value is their joined
+        stored form; blocks carry `head` (the Services and domain that name the answers)."""
+        step = cls(path, title, units, merge="dns", finish=lambda values: dns_results.join(head, values))
+
+        def block(index: int, count: int) -> Any:
+            start, stop = block_rows(len(units), index, count)
+            return {"meta": head, "classes": {u.key: u.compute() for u in units[start:stop]}}
+
+        step.block = block
+        return step
+
     def assemble(self, values: dict[str, Any]) -> Any:
+        if self.finish is not None:
+            return self.finish(values)
         if len(self.units) == 1 and self.units[0].key == "":
             return values[""]
         return dict(sorted(values.items()))
@@ -94,7 +113,10 @@ def answer(fn: Callable[[Snapshot, dict], Any], snap: Snapshot, query: dict) -> 
 
 def merge_blocks(merge: str, blocks: list[dict[str, Any]]) -> Any:
     """Blocks (in order) -> the step's whole result: a matrix's row blocks (matrix_json)
-    joined by matrix.merge_blocks, or shares of a step's units joined as one sorted map."""
+    joined by matrix.merge_blocks, shares of a step's units joined as one sorted map, or the
+    DNS step's classes joined into its stored form (dns_results)."""
+    if merge == "dns":
+        return dns_results.merge(blocks)
     if merge == "units":
         joined: dict[str, Any] = {}
         for b in blocks:

@@ -30,13 +30,13 @@ from .dns_server import (
     service_record_for_ip,
 )
 from .dnsnames import check_name, reverse_name
-from .endpoints import split_key
+from .endpoints import per_snapshot, split_key
 from .types import Pod, QueryError, ResolvConf, Snapshot
 
 __all__ = [
     "AAAA", "CNAME", "DNS_SCHEMA_VERSION", "NOERROR", "NXDOMAIN", "PTR", "QTYPES", "REVERSE_ZONES", "SRV", "TIMEOUT",
     "TXT", "A", "DNSResponse", "DNSResult", "Record", "answer_dns", "dns_endpoints", "resolve", "resolver_config",
-    "server_lookup", "service_record_for_ip",
+    "server_lookup", "service_record_for_ip", "sorted_answers", "brief_answers",
 ]
 
 
@@ -53,7 +53,7 @@ def resolve(snap: Snapshot, pod: Pod, name: str, qtype: str = A, blocked: str | 
     return resolver.resolve(snap, pod, name, qtype, blocked)
 
 
-def _sorted_answers(records: tuple[Record, ...]) -> list[dict[str, Any]]:
+def sorted_answers(records: tuple[Record, ...]) -> list[dict[str, Any]]:
     # A CNAME chain keeps its order; the rest means nothing in order: sorted as strings.
     chain = [r for r in records if r.type == CNAME]
     rest = sorted((r for r in records if r.type != CNAME), key=str)
@@ -103,5 +103,52 @@ def answer_dns(snap: Snapshot, q: Mapping[str, Any]) -> dict[str, Any]:
         return blocked
     result = resolve(snap, pod, qname, qtype)
     out = result.as_dict()
-    out["answers"] = _sorted_answers(result.answers)
+    out["answers"] = sorted_answers(result.answers)
+    return out
+
+
+def brief_answers(snap: Snapshot, pod: Pod, names: list[str]) -> list[dict[str, Any]]:
+    """For each name, the fields of answer_dns(snap, {"from": pod, "name": name}) a check run
+    keeps, {rcode, fqdn, answers: [record data]} (or {error} for a name the query refuses),
+    plain JSON values, computed without traces: the same resolver and server, one resolv.conf for all names.
+    A pod whose DNS NetworkPolicy blocks goes through answer_dns itself."""
+    from . import policy_dns  # late, as in _policy_timeout
+
+    out: list[dict[str, Any]] = []
+    if policy_dns.dns_access(snap, pod).outcome == policy_dns.BLOCKED:
+        for name in names:
+            try:
+                ans = answer_dns(snap, {"from": pod.key, "name": name})
+            except QueryError as exc:
+                out.append({"error": str(exc)})
+                continue
+            out.append({"rcode": ans.get("rcode"), "fqdn": ans.get("fqdn"),
+                        "answers": [a.get("data") for a in ans.get("answers", [])]})
+        return out
+    conf = resolver_config(snap, pod)
+    valid: set[str] = per_snapshot(snap, "dns.valid_names", set)  # check_name passed (any pod)
+    absolute: dict[tuple[str, tuple[str, ...]], DNSResult] = per_snapshot(snap, "dns.brief_absolute", dict)
+    for name in names:
+        qname = name.strip() if isinstance(name, str) else name
+        if not isinstance(qname, str) or not qname:
+            out.append({"error": "a dns query needs a name"})
+            continue
+        if qname not in valid:
+            try:
+                check_name(qname)
+            except QueryError as exc:
+                out.append({"error": str(exc)})
+                continue
+            valid.add(qname)
+        if qname.endswith("."):
+            # An absolute name is asked as it is, whatever the search list (resolver.resolve):
+            # its answer depends on the nameservers alone, so once for every class that shares them.
+            key = (qname, conf.nameservers)
+            result = absolute.get(key)
+            if result is None:
+                result = absolute[key] = resolver.resolve(snap, pod, qname, A, conf=conf, traced=False)
+        else:
+            result = resolver.resolve(snap, pod, qname, A, conf=conf, traced=False)
+        out.append({"rcode": result.rcode, "fqdn": result.fqdn,
+                    "answers": [a.get("data") for a in sorted_answers(result.answers)]})
     return out

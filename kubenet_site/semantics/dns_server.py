@@ -35,7 +35,7 @@ from .dnsnames import (
     service_fqdn,
     zone_of,
 )
-from .endpoints import address_types, service_endpoints
+from .endpoints import address_types, per_snapshot, service_endpoints
 from .types import EXTERNAL_NAME, Endpoint, QueryError, Service, Snapshot
 
 A, AAAA, SRV, PTR, TXT, CNAME = "A", "AAAA", "SRV", "PTR", "TXT", "CNAME"
@@ -335,8 +335,19 @@ def _zone_for(snap: Snapshot, name: str) -> str | None:
 
 
 def server_lookup(snap: Snapshot, qname: str, qtype: str) -> DNSResponse:
-    """What the cluster DNS server (CoreDNS) answers to `qname IN qtype` (handler.go ServeDNS)."""
+    """What the cluster DNS server (CoreDNS) answers to `qname IN qtype` (handler.go ServeDNS).
+    The server's answer depends on the name alone, not on who asks: one look-up per name and
+    type and Snapshot (a DNS check asks the same names from every namespace)."""
     qname, qtype = fqdn(qname), qtype.upper()
+    memo: dict[tuple[str, str], DNSResponse] = per_snapshot(snap, "dns_server.server_lookup", dict)
+    key = (qname, qtype)
+    resp = memo.get(key)
+    if resp is None:
+        resp = memo[key] = _server_lookup(snap, qname, qtype)
+    return resp
+
+
+def _server_lookup(snap: Snapshot, qname: str, qtype: str) -> DNSResponse:
     trace: list[str] = [f"CoreDNS: {qname} {qtype}"]
     zone = _zone_for(snap, qname)
     if zone is None:

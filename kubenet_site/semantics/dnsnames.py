@@ -163,11 +163,16 @@ def service_name_forms(snap: Snapshot, namespace: str) -> list[str]:
     `svc.ns.svc` (the second and third search domains complete them) and the absolute name.
     kubernetes/dns docs/specification.md 2.3.1 (A records of a Service); the search list
     `<ns>.svc.<zone> svc.<zone> <zone>` is the kubelet's (pkg/kubelet/network/dns/dns.go)."""
-    domain = snap.cluster.domain.rstrip(".")
+    return name_forms([(svc.namespace, svc.name) for svc in snap.services], namespace, snap.cluster.domain)
+
+
+def name_forms(services: list[tuple[str, str]], namespace: str, domain: str) -> list[str]:
+    """service_name_forms over (namespace, name) pairs and a cluster domain (what a stored DNS
+    result keeps to name its answers)."""
+    domain = domain.rstrip(".")
     names: list[str] = []
-    for svc in snap.services:
-        if svc.namespace == namespace:
-            names.append(svc.name)
-        names += [f"{svc.name}.{svc.namespace}", f"{svc.name}.{svc.namespace}.svc",
-                  f"{svc.name}.{svc.namespace}.svc.{domain}."]
+    for ns, name in services:
+        if ns == namespace:
+            names.append(name)
+        names += [f"{name}.{ns}", f"{name}.{ns}.svc", f"{name}.{ns}.svc.{domain}."]
     return names

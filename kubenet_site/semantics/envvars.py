@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .endpoints import ip_family, split_key
+from .endpoints import ip_family, per_snapshot, split_key
 from .types import EXTERNAL_NAME, Container, OtherObject, Pod, QueryError, Service, Snapshot
 
 MASTER_SERVICE_NAMESPACE = "default"  # the kubelet's masterServiceNamespace default
@@ -44,6 +44,14 @@ def _ip_set(svc: Service) -> bool:
     return svc.has_cluster_ip
 
 
+def _services_by_namespace(snap: Snapshot) -> dict[str, list[Service]]:
+    out: dict[str, list[Service]] = {}
+    for svc in snap.services:
+        if _ip_set(svc):
+            out.setdefault(svc.namespace, []).append(svc)
+    return out
+
+
 def visible_services(snap: Snapshot, pod: Pod) -> tuple[Service, ...]:
     """The Services whose variables the kubelet injects into the pod, sorted by name.
 
@@ -51,9 +59,11 @@ def visible_services(snap: Snapshot, pod: Pod) -> tuple[Service, ...]:
     always, even with enableServiceLinks false; with links on, every Service of the pod's
     namespace, and a Service named `kubernetes` there replaces the master one."""
     chosen: dict[str, Service] = {}
-    for svc in snap.services:
-        if not _ip_set(svc):
-            continue
+    by_ns = per_snapshot(snap, "envvars.services_by_namespace", lambda: _services_by_namespace(snap))
+    # The master Services and the pod's namespace's (each in document order: a Service of the
+    # pod's namespace named like a master one replaces it whichever comes first).
+    for svc in (*by_ns.get(MASTER_SERVICE_NAMESPACE, ()),
+                *(by_ns.get(pod.namespace, ()) if pod.namespace != MASTER_SERVICE_NAMESPACE else ())):
         if svc.namespace == MASTER_SERVICE_NAMESPACE and svc.name in MASTER_SERVICES:
             chosen.setdefault(svc.name, svc)
         elif svc.namespace == pod.namespace and pod.enable_service_links and _created_by(svc, pod):

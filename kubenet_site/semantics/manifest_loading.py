@@ -17,6 +17,16 @@ MAX_ALIAS_EXPANSION = 100_000  # nodes that aliases may add, summed over the inp
 MAX_NODES = 5_000_000
 
 
+def configure_limits(*, max_bytes: int | None = None, max_objects: int | None = None) -> None:
+    """Set the input limits (kubenet_site/settings/limits.py calls this at start-up; the
+    engine never reads settings itself). Nodes grow with the objects allowed."""
+    global MAX_BYTES, MAX_OBJECTS, MAX_NODES
+    if max_bytes is not None:
+        MAX_BYTES = max_bytes
+    if max_objects is not None:
+        MAX_OBJECTS = max_objects
+        MAX_NODES = max(MAX_NODES, 100 * max_objects)
+
 
 class ManifestError(Exception):
     """Input that cannot be read at all: `message` says what, `where` says where."""

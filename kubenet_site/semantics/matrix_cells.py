@@ -13,7 +13,7 @@ from typing import Any
 from . import matrix_eval as mev
 from . import policy as pol
 from . import policy_dns, policy_services, proxy
-from .endpoints import selected_pods, service_endpoints
+from .endpoints import per_snapshot, selected_pods, service_endpoints
 from .matrix_result import BLOCKED, NOT_PROXIED, PARTIAL, REACHABLE, Group, Interner
 from .pod_classes import ClassIndex, RowSpec, build_classes, iter_bits
 from .types import (
@@ -136,8 +136,16 @@ class CellEvaluator:
 
     def __init__(self, snap: Snapshot, kind: str, port_names: Iterable[str] = ()) -> None:
         self.snap, self.kind = snap, kind
-        self.index: ClassIndex = build_classes(snap, port_names)
-        self.pc = mev.PolicyCache(snap, self.index)
+        # The classes and their policy answers depend on the snapshot and the port names
+        # alone (every PolicyCache memo is keyed by port and protocol): built once for all the
+        # matrices of a snapshot, not once per matrix.
+        shared: dict[tuple[str, ...], tuple[ClassIndex, mev.PolicyCache]] = per_snapshot(
+            snap, "matrix_cells.classes", dict)
+        names = tuple(sorted(set(port_names)))
+        if names not in shared:
+            index = build_classes(snap, names)
+            shared[names] = (index, mev.PolicyCache(snap, index))
+        self.index, self.pc = shared[names]
         self.out = Interner()
         # Caches, each keyed by what its answer depends on (see the method that fills it).
         self.proxy_verdicts: dict[tuple[Any, ...], Verdict] = {}  # proxy(); node cells (matrix_service_cells)

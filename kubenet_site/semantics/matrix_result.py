@@ -8,7 +8,8 @@ is the front that re-exports both.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -208,12 +209,88 @@ def merge_blocks(blocks: Sequence[CompressedMatrix]) -> CompressedMatrix:
     return canonical(merged)
 
 
-def matrix_json(m: CompressedMatrix) -> dict[str, Any]:
-    """A CompressedMatrix as JSON, every row on one page, with its place among the rows."""
-    out = m.to_dict(page=1, page_size=max(1, len(m.rows)))
-    out["rowOffset"] = m.row_offset
-    out["totalRows"] = m.total_rows if m.total_rows is not None else len(m.rows)
+CELL_ENCODING = "rle"
+
+
+def encode_row(row: Sequence[int], counts: dict[int, int] | None = None) -> str:
+    """Cells of one row as runs: `3*5,0,2*7` is [5, 5, 5, 0, 7, 7] (a row is mostly one or two
+    verdicts over thousands of columns). `counts`, when given, gets the cells of each verdict."""
+    out: list[str] = []
+    for value, run in itertools.groupby(row):
+        n = len(tuple(run))
+        out.append(f"{n}*{value}" if n > 1 else str(value))
+        if counts is not None:
+            counts[value] = counts.get(value, 0) + n
+    return ",".join(out)
+
+
+def decode_row(text: str) -> list[int]:
+    out: list[int] = []
+    for part in text.split(",") if text else ():
+        n, star, value = part.partition("*")
+        out.extend([int(value)] * int(n) if star else [int(n)])
     return out
+
+
+def row_runs(text: str) -> Iterator[tuple[int, int]]:
+    """(verdict, how many cells) of an encoded row, without expanding it."""
+    for part in text.split(",") if text else ():
+        n, star, value = part.partition("*")
+        yield (int(value), int(n)) if star else (int(n), 1)
+
+
+def matrix_json(m: CompressedMatrix) -> dict[str, Any]:
+    """A CompressedMatrix as JSON, every row on one page, with its place among the rows. The
+    cells are compact (encoding `rle`): `rowCells` holds each distinct row once, run-length
+    encoded (encode_row), and `cells[r]` is the index of row r's entry there; the verdicts
+    are the ones the cells use; `outcomeCounts` counts the rows' cells by outcome. matrix_from_json reads this and the plain form alike."""
+    distinct: dict[Any, int] = {}
+    row_cells: list[str] = []
+    refs: list[int] = []
+    by_id: dict[int, int] = {}
+    used: set[int] = set()
+    row_counts: list[dict[int, int]] = []  # cells of each verdict in each distinct row
+    for row in m.cells:  # rows shared by class are one list: encoded once
+        ref = by_id.get(id(row))
+        if ref is None:
+            counts: dict[int, int] = {}
+            text = encode_row(row, counts)
+            ref = distinct.get(text)
+            if ref is None:
+                ref = distinct[text] = len(row_cells)
+                row_cells.append(text)
+                row_counts.append(counts)
+                used.update(counts)
+            by_id[id(row)] = ref
+        refs.append(ref)
+    used |= {i for v in m.member_cells.values() for mo in v.values() for i in mo.values()}
+    outcomes: dict[str, int] = {}
+    for ref, times in Counter(refs).items():
+        for i, n in row_counts[ref].items():
+            outcome = m.verdicts[i].outcome
+            outcomes[outcome] = outcomes.get(outcome, 0) + n * times
+    return {
+        "kind": m.kind, "page": 1, "pageSize": max(1, len(m.rows)),
+        "totalRows": m.total_rows if m.total_rows is not None else len(m.rows), "pages": 1 if m.rows else 0,
+        "columns": [g.as_dict() for g in m.columns],
+        "rows": [g.as_dict() for g in m.rows],
+        "encoding": CELL_ENCODING, "rowCells": row_cells, "cells": refs,
+        "memberCells": {str(r): {mem: {str(c): i for c, i in mo.items()} for mem, mo in v.items()}
+                        for r, v in m.member_cells.items()},
+        "verdicts": {str(i): {"outcome": m.verdicts[i].outcome, "trace": list(m.verdicts[i].trace),
+                              "details": m.verdicts[i].details} for i in sorted(used)},
+        "rowOffset": m.row_offset,
+        "outcomeCounts": dict(sorted(outcomes.items())),  # cells by outcome (the rows' cells)
+    }
+
+
+def json_cells(d: dict[str, Any]) -> list[list[int]]:
+    """The cells of a matrix_json (either encoding) as rows of verdict numbers (as stored);
+    rows with the same entry are one list."""
+    if d.get("encoding") != CELL_ENCODING:
+        return d["cells"]
+    rows = [decode_row(text) for text in d["rowCells"]]
+    return [rows[ref] for ref in d["cells"]]
 
 
 def matrix_from_json(d: dict[str, Any]) -> CompressedMatrix:
@@ -227,9 +304,16 @@ def matrix_from_json(d: dict[str, Any]) -> CompressedMatrix:
         return Group(g["id"], g["label"], tuple(g.get("members") or ()), g.get("kind", "pods"),
                      tuple(g.get("notes") or ()))
 
+    renumbered: dict[int, list[int]] = {}
+    cells = []
+    for row in json_cells(d):
+        new = renumbered.get(id(row))
+        if new is None:
+            new = renumbered[id(row)] = [number[i] for i in row]
+        cells.append(new)
     return CompressedMatrix(
         kind=d["kind"], rows=[group(g) for g in d["rows"]], columns=[group(g) for g in d["columns"]],
-        cells=[[number[i] for i in row] for row in d["cells"]], verdicts=verdicts,
+        cells=cells, verdicts=verdicts,
         member_cells={int(r): {m: {int(c): number[i] for c, i in mo.items()} for m, mo in v.items()}
                       for r, v in (d.get("memberCells") or {}).items()},
         row_offset=int(d.get("rowOffset") or 0), total_rows=d.get("totalRows"))

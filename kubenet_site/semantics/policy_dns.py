@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from .endpoints import per_snapshot
 from .policy import ALLOWED, BLOCKED, PARTIAL, connect
 from .policy_services import connect_service, service_backends
 from .types import (
@@ -81,7 +82,18 @@ def _dns_to(snap: Snapshot, pod: Pod, server_ip: str, protocol: str) -> tuple[st
 def dns_access(snap: Snapshot, pod: Pod) -> Verdict:
     """Whether the pod's DNS queries (UDP 53, and TCP 53 for large answers) reach a nameserver of
     its resolv.conf: the pod's egress AND the DNS pods' ingress. A resolver tries the next
-    nameserver after a timeout, so one reachable server is enough (resolv.conf(5))."""
+    nameserver after a timeout, so one reachable server is enough (resolv.conf(5)).
+    Once per pod and Snapshot (a DNS check asks it for every name the pod resolves)."""
+    memo: dict[str, tuple[Pod, Verdict]] = per_snapshot(snap, "policy_dns.dns_access", dict)
+    seen = memo.get(pod.key)
+    if seen is not None and seen[0] is pod:
+        return seen[1]
+    verdict = _dns_access(snap, pod)
+    memo[pod.key] = (pod, verdict)
+    return verdict
+
+
+def _dns_access(snap: Snapshot, pod: Pod) -> Verdict:
     if pod.host_network:
         return Verdict(ALLOWED, (f"{pod.key} is a hostNetwork pod: outside NetworkPolicy",),
                        {"udp": True, "tcp": True})

@@ -138,20 +138,24 @@ def candidates(name: str, conf: ResolvConf) -> tuple[list[str], bool]:
     return out, first
 
 
-def resolve(snap: Snapshot, pod: Pod, name: str, qtype: str = A, blocked: str | None = None) -> DNSResult:
+def resolve(snap: Snapshot, pod: Pod, name: str, qtype: str = A, blocked: str | None = None,
+            conf: ResolvConf | None = None, traced: bool = True) -> DNSResult:
     """`name` looked up from the pod as glibc's __res_context_search does it. `blocked`: why
-    the pod's queries reach no nameserver (NetworkPolicy): every query then times out."""
-    conf = resolver_config(snap, pod)
+    the pod's queries reach no nameserver (NetworkPolicy): every query then times out.
+    `conf`: the pod's resolver_config when the caller has it; `traced=False` leaves the
+    trace empty (a check resolving thousands of names keeps only the answers)."""
+    conf = conf or resolver_config(snap, pod)
     qtype = qtype.upper()
     trace = [f"pod {pod.key}: nameserver {' '.join(conf.nameservers) or '(none)'}; "
-             f"search {' '.join(conf.searches) or '(none)'}; options {' '.join(conf.options) or '(none)'}"]
+             f"search {' '.join(conf.searches) or '(none)'}; options {' '.join(conf.options) or '(none)'}"] \
+        if traced else []
     server = conf.nameservers[0] if conf.nameservers else None
     cluster = server is not None and is_cluster_dns(snap, server)
-    if blocked:
+    if traced and blocked:
         trace.append(f"no nameserver reachable: {blocked}")
-    elif server is None:
+    elif traced and server is None:
         trace.append("no nameserver: glibc asks 127.0.0.1 inside the pod, where nothing answers")
-    elif not cluster:
+    elif traced and not cluster:
         trace.append(f"{server} is not the cluster DNS: the node's upstream resolver knows no "
                      "cluster names (and, here, no other names)")
     tried: list[str] = []
@@ -164,13 +168,15 @@ def resolve(snap: Snapshot, pod: Pod, name: str, qtype: str = A, blocked: str | 
         else:
             resp = DNSResponse(NXDOMAIN, (), (f"upstream {server}: {candidate} {qtype} NXDOMAIN",))
         tried.append(candidate)
-        empty = resp.rcode == NOERROR and not resp.answers
-        count = f", {len(resp.answers)} record(s)" if resp.answers else ""
-        trace.append(f"{candidate} {qtype}: {resp.rcode}{' (NODATA)' if empty else count}")
+        if traced:
+            empty = resp.rcode == NOERROR and not resp.answers
+            count = f", {len(resp.answers)} record(s)" if resp.answers else ""
+            trace.append(f"{candidate} {qtype}: {resp.rcode}{' (NODATA)' if empty else count}")
         return resp
 
     def finish(candidate: str, resp: DNSResponse) -> DNSResult:
-        trace.extend("  " + line for line in resp.trace)
+        if traced:
+            trace.extend("  " + line for line in resp.trace)
         if resp.rcode != NOERROR:
             candidate = tried[-1]  # interfaces.md: on NXDOMAIN, the last name tried
         answers = resp.answers if resp.rcode == NOERROR else ()
@@ -216,6 +222,6 @@ def resolve(snap: Snapshot, pod: Pod, name: str, qtype: str = A, blocked: str | 
     # a nodata, send that back ... else the one from the last query".
     final = saved or nodata or last
     assert final is not None
-    if final is nodata and saved is None:
+    if final is nodata and saved is None and traced:
         trace.append(f"no name had records; {nodata[0]} exists (NODATA), so NODATA is returned")
     return finish(*final)

@@ -141,8 +141,10 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("KUBENET_API_RATE_USER", "6000/min"),
                                "anon": os.environ.get("KUBENET_API_RATE_ANON", "600/min")},
 }
-# Largest request body any HTTP door reads (413 above it): room for a large cluster's dump.
-KUBENET_MAX_INPUT_BYTES = int(os.environ.get("KUBENET_MAX_INPUT_BYTES", str(64 * 1024 * 1024)))
+# Largest request body any HTTP door reads (413 above it), and the engine's input limits: one
+# Django-free module (the PATH commands read it without Django).
+from .limits import KUBENET_MAX_INPUT_BYTES, KUBENET_MAX_MANIFEST_BYTES, KUBENET_MAX_OBJECTS  # noqa: E402,F401
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "kubenet API",
     "DESCRIPTION": "Topologies, their Kubernetes objects, the change record, check runs and matrices "

@@ -33,6 +33,9 @@ def _set(doc: dict, path: tuple[str, ...], value: Any) -> None:
         doc[path[-1]] = value
 
 
+BULK_BATCH = 1000  # rows per INSERT of create_many
+
+
 class KubeObject(models.Model):
     KIND: ClassVar[str] = ""
     API_VERSION: ClassVar[str] = "v1"
@@ -76,6 +79,12 @@ class KubeObject(models.Model):
     @classmethod
     def all_paths(cls) -> dict[str, tuple[str, ...]]:
         return {**cls.BASE_PATHS, **cls.PATHS}
+
+    @classmethod
+    def create_many(cls, rows: list[KubeObject]) -> None:
+        """Insert new rows of this model (columns filled) in a few statements, as save() would
+        one by one (an import of 10,000 objects: one round trip per thousand, not per row)."""
+        cls.objects.bulk_create(rows, batch_size=BULK_BATCH)
 
     def fill_columns(self) -> None:
         """Columns from `manifest` (import, or after a manifest edit)."""
@@ -247,6 +256,19 @@ class Service(KubeObject):
             ServicePort.from_manifest(i, p) for i, p in enumerate(_get(self.manifest, ("spec", "ports")) or [])
             if isinstance(p, dict)
         ]
+
+    @classmethod
+    def create_many(cls, rows: list[KubeObject]) -> None:
+        """The rows, then every row's ports (bulk_create sets the primary keys on PostgreSQL
+        and SQLite alike)."""
+        super().create_many(rows)
+        ports = []
+        for row in rows:
+            for port in getattr(row, "_pending_ports", None) or []:
+                port.service = row
+                ports.append(port)
+            row._pending_ports = None
+        ServicePort.objects.bulk_create(ports, batch_size=BULK_BATCH)
 
     def save(self, *args, **kwargs) -> None:
         super().save(*args, **kwargs)

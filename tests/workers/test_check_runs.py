@@ -33,6 +33,7 @@ from checks.dispatch import RUN_TASK, enqueue
 from checks.models import CheckRun, CheckRunBlock
 from checks.run_command import describe
 from checks.snapshot import run_build, run_snapshot, topology_manifests
+from kubenet_site.semantics.matrix_result import json_cells
 from services.models import Topology
 
 from .conftest import ROOT, WorkerProcess, worker_env
@@ -279,7 +280,8 @@ def test_a_sharded_run_splits_across_two_workers_and_equals_the_single_run(worke
     assert all(s["blocks"] == 3 for s in sharded.plan)
     processes = {blk.worker for blk in blocks}
     assert len(processes) >= 2, processes
-    assert {lay["merge"] for lay in sharded.plan} == {"rows", "units"}  # matrices by rows, DNS/env by units
+    # matrices by rows, env by units, DNS by classes into one answer table (checks.dns_results)
+    assert {lay["merge"] for lay in sharded.plan} == {"rows", "units", "dns"}
     assert outcomes(sharded.results()) == outcomes(single.results())
     assert sharded.results() == single.results()  # verdicts, traces and numbering too
     assert sharded.result == single.result  # the summaries
@@ -292,7 +294,8 @@ def outcomes(result: dict) -> dict:
         if kind not in kinds.matrix_kinds():
             continue
         for name, m in matrices.items():
-            out[(kind, name)] = {(row["id"], col["id"]): m["verdicts"][str(m["cells"][r][c])]["outcome"]
+            cells = json_cells(m)
+            out[(kind, name)] = {(row["id"], col["id"]): m["verdicts"][str(cells[r][c])]["outcome"]
                                  for r, row in enumerate(m["rows"]) for c, col in enumerate(m["columns"])}
     return out
 
