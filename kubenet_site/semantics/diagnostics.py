@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import (
     catalogue_input,
+    catalogue_workloads,
     diagnostics_ingress,
     diagnostics_pods,
     diagnostics_policy,
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from .manifests import BuildResult
 
 # The modules above register their rules on import (listed so the import is not unused).
-RULE_MODULES = (refusals, catalogue_input, diagnostics_services, diagnostics_pods, diagnostics_ingress,
+RULE_MODULES = (refusals, catalogue_input, catalogue_workloads, diagnostics_services, diagnostics_pods, diagnostics_ingress,
                 diagnostics_policy)
 __all__ = ["ERROR", "INFO", "WARNING", "catalogue", "diagnose", "finding_dict", "findings", "reference", "rule"]
 
