@@ -65,8 +65,9 @@ def cmd_import(stdout: IO, stderr: IO, *, paths: list[str], topology: str, team:
     return 0
 
 
-def cmd_export(stdout: IO, stderr: IO, *, topology: str, team: str | None, **_: Any) -> int:
-    stdout.write(export_topology(get_topology(topology, team=team)))
+def cmd_export(stdout: IO, stderr: IO, *, topology: str, team: str | None, include_generated: bool = False,
+               **_: Any) -> int:
+    stdout.write(export_topology(get_topology(topology, team=team), include_generated=include_generated))
     return 0
 
 

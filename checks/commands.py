@@ -92,6 +92,8 @@ def args_import(p: Parser) -> None:
 
 def args_export(p: Parser) -> None:
     topology_arguments(p, required=True)
+    p.add_argument("--include-generated", action="store_true",
+                   help="also print the objects the workloads' controllers generate (interfaces.md)")
 
 
 def args_get(p: Parser) -> None:

@@ -187,3 +187,18 @@ def test_findings_on_generated_pods_point_at_their_workload_file(tmp_path):
     findings = json.loads(out.getvalue())["findings"]
     (f,) = [f for f in findings if f["object"] == "Pod/default/db-0"]
     assert f["code"] == "headless-hostname-without-service" and f["source"].endswith("db.yaml")
+
+
+@pytest.mark.django_db
+def test_cli_export_leaves_generated_pods_out_unless_asked():
+    from django.core.management import call_command
+
+    call_command("kubenet", "import", str(HELM), "--topology", "blog", stdout=io.StringIO())
+    plain, full = io.StringIO(), io.StringIO()
+    call_command("kubenet", "export", "--topology", "blog", stdout=plain)
+    call_command("kubenet", "export", "--topology", "blog", "--include-generated", stdout=full)
+    plain_pods = [d for d in load_documents(plain.getvalue()) if d.get("kind") == "Pod"]
+    full_pods = sorted(d["metadata"]["name"] for d in load_documents(full.getvalue()) if d.get("kind") == "Pod")
+    assert not [p for p in plain_pods if p["metadata"]["namespace"] == "blog"]
+    assert "my-release-mariadb-0" in full_pods
+    assert len([n for n in full_pods if n.startswith("my-release-wordpress-")]) == 2
