@@ -244,3 +244,13 @@ def test_schema_and_docs_need_no_login(db):
     assert schema.status_code == 200 and b"openapi: 3" in schema.content
     docs = Client().get("/api/v1/docs/")
     assert docs.status_code == 200 and b"swagger-ui" in docs.content and b"cdn" not in docs.content.lower()
+
+
+def test_an_object_in_a_namespace_that_does_not_exist_is_refused_at_metadata_namespace(api, topology):
+    """interfaces.md "Missing namespaces": one object through the API in an absent namespace: 400."""
+    manifest = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "namespace": "nowhere"},
+                "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]}}
+    resp = api.post(f"/api/v1/topologies/{topology.pk}/services/", data=manifest, format="json")
+    assert resp.status_code == 400, resp.content
+    assert resp.json()["where"] == "metadata.namespace"
+    assert not Service.objects.filter(topology=topology, name="web").exists()
