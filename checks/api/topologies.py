@@ -162,6 +162,8 @@ class TopologyDetailView(ApiView):
         data.is_valid(raise_exception=True)
         values: dict[str, Any] = dict(data.validated_data)
         if "cluster" in patch:
+            if not isinstance(merged.get("cluster") or {}, dict):
+                raise ApiError(400, "cluster: must be a mapping (the query document's cluster block)", "cluster")
             cluster = dict(merged.get("cluster") or {})
             defaults = Topology().cluster_document()  # what a key the patch removed returns to
             for key in set(current["cluster"]) - set(cluster):

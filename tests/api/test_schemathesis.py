@@ -85,7 +85,7 @@ def yaml_documents(ctx, response) -> list:
 
 
 @schema.parametrize()
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_api_conforms_to_its_schema(case, live_server, seeded):
     aim(case, seeded)
     response = case.call_and_validate(base_url=live_server.url,
