@@ -56,8 +56,15 @@ DOCUMENT_PARSERS = [RawDocumentParser, YAMLDocumentParser, XYAMLDocumentParser, 
 PATCH_PARSERS = [MergePatchParser, RawDocumentParser]
 
 
-def json_body(text: str) -> object:
-    """A JSON body (a PATCH, a topology): ParseError (400) naming the position when it is not."""
+def json_body(text: object) -> object:
+    """A JSON body (a PATCH, a topology): ParseError (400) naming the position when it is not.
+    A request without a body reaches here as DRF's empty data (a mapping), not as text."""
+    if not isinstance(text, str | bytes):
+        if not text:
+            raise ParseError("the body is empty: send a JSON document")
+        return text
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
     if not text.strip():
         raise ParseError("the body is empty: send a JSON document")
     try:

@@ -22,3 +22,9 @@ def test_odd_patch_bodies_answer_4xx_never_5xx(api, topology):
         except Exception as e:
             bad.append((b, repr(e)[:200], traceback.format_exc()[-600:]))
     assert not bad, bad[:3]
+
+
+def test_a_patch_without_a_body_answers_400(api, topology):
+    resp = api.patch(f"/api/v1/topologies/{topology.pk}/")
+    assert resp.status_code == 400, resp.content
+    assert "empty" in resp.json()["error"]
