@@ -115,10 +115,13 @@ def update_topology(topology: Topology, *, user: Any = None, if_match: str | Non
     return save_topology(topology, user=user, if_match=if_match)
 
 
-def save_topology(topology: Topology, *, user: Any = None, if_match: str | None = None) -> Topology:
+def save_topology(topology: Topology, *, user: Any = None, if_match: str | None = None,
+                  object_label: str | None = None) -> Topology:
     """Store a topology whose fields were set (the API, a settings form, the admin) as one
-    recorded change: before and after are its name, description and cluster block."""
-    with changes(topology, user, if_match=if_match) as cs:
+    recorded change: before and after are its name, description and cluster block.
+    `if_match` is the topology's revision, or with `object_label` (`Topology/<stored name>`, the
+    settings page) the revision its settings last changed at."""
+    with changes(topology, user, if_match=if_match, object_label=object_label) as cs:
         before = settings_document(cs.topology)  # the locked row, as stored
         columns = [f.name for f in Topology._meta.concrete_fields if f.name not in ("id", "revision", "created")]
         topology.save(update_fields=columns)  # (its rename bookkeeping; the revision moves in `changes`)

@@ -18,17 +18,26 @@ from kubenet_site.semantics.answer_sets import declared_ports
 from kubenet_site.semantics.diagnostics import diagnose
 from kubenet_site.semantics.manifests import ManifestError, build_snapshot
 from services import roles
+from services.audit import REVISION_FIELD, conflict_context, object_etag, posted_revision
 from services.filtersets import TopologyFilterSet
 from services.kinds import pages, url_of
 from services.models import OtherObject, Team, Topology, row_models
-from services.object_views import base_context
+from services.object_views import base_context, manifest_yaml
 from services.queries import topologies_for
+from services.revisions import PreconditionFailed
 from services.views import LISTINGS, topology_or_404
 
 from .matrix_pages import heatmap
 from .matrix_store import matrix_for
 from .models import CheckRun
-from .operations import ImportRefused, create_topology, export_topology, import_manifests, save_topology
+from .operations import (
+    ImportRefused,
+    create_topology,
+    export_topology,
+    import_manifests,
+    save_topology,
+    settings_document,
+)
 from .snapshot import build, topology_manifests
 from .topology_forms import (
     CLUSTER_FIELDS,
@@ -122,6 +131,9 @@ def topology_settings(request: HttpRequest, team: str, topology: str) -> HttpRes
     """The cluster block and the name. A change that makes objects invalid (a service CIDR that
     no longer holds the cluster IPs) is refused with those objects' errors."""
     obj = topology_or_404(request, team, topology)
+    label = f"Topology/{obj.name}"  # the settings' change label, as stored (before the form renames)
+    revision: int | str = posted_revision(request.POST) or object_etag(obj, label)
+    conflict = None
     before = build(obj).errors
     form = TopologySettingsForm(request.POST or None, instance=obj)
     if request.method == "POST" and form.is_valid():
@@ -138,11 +150,19 @@ def topology_settings(request: HttpRequest, team: str, topology: str) -> HttpRes
             form.add_error(None, f"{e.object}: {e.field}: {e.message}")
         if not form.errors:
             form.instance.ingress_controllers = form.cleaned_data.get("ingress_controllers") or None
-            save_topology(form.instance, user=request.user)
-            messages.success(request, "Settings saved.")
-            return redirect(reverse("topology-settings", args=[obj.team.name, obj.name]))
+            try:
+                save_topology(form.instance, user=request.user, if_match=posted_revision(request.POST),
+                              object_label=label)
+            except PreconditionFailed as exc:  # changed since the form was loaded: keep both versions
+                obj.refresh_from_db()
+                conflict = conflict_context(exc, manifest_yaml(settings_document(obj)))
+                revision = exc.current
+            else:
+                messages.success(request, "Settings saved.")
+                return redirect(reverse("topology-settings", args=[obj.team.name, obj.name]))
         obj.refresh_from_db()
-    return render(request, "checks/topology_settings.html", base_context(obj, form=form))
+    return render(request, "checks/topology_settings.html", base_context(
+        obj, form=form, conflict=conflict, revision=revision, revision_field=REVISION_FIELD))
 
 
 @login_required

@@ -17,10 +17,12 @@ from django.views import View
 
 from kubenet_site.semantics.manifests import ManifestError, export_yaml, load_documents
 
+from .audit import REVISION_FIELD, conflict_context, object_etag, posted_revision
 from .hooks import topology_snapshot
 from .kinds import KindPage, object_url, pages
 from .models import KubeObject, Namespace, Topology
 from .operations import ObjectRefused, delete_object, in_namespace, object_name_of, save_object
+from .revisions import PreconditionFailed
 from .rowforms import ROW_FORMS, RowSet
 from .views import topology_or_404
 
@@ -48,6 +50,25 @@ def manifest_yaml(manifest: dict) -> str:
 
 def base_context(topology: Topology, page: KindPage | None = None, **extra: Any) -> dict:
     return {"topology": topology, "page": page, "kind_pages": pages(), **extra}
+
+
+def stored_now(row: KubeObject) -> str:
+    """The object as stored now, as YAML (a conflict shows it beside the user's version)."""
+    fresh = type(row).objects.filter(pk=row.pk).first()
+    return manifest_yaml(fresh.manifest) if fresh is not None else "(deleted since)"
+
+
+def edit_state(request: HttpRequest, row: KubeObject | None, exc: PreconditionFailed | None = None) -> dict[str, Any]:
+    """What an edit form carries: the revision it was loaded at (REVISION_FIELD, the object's
+    ETag; a form shown again after an error keeps the one it was posted with), and after a
+    conflict the changes since, the stored version and the revision a deliberate resubmit carries."""
+    if row is None:
+        return {}
+    if exc is not None:
+        return {"revision": exc.current, "revision_field": REVISION_FIELD,
+                "conflict": conflict_context(exc, stored_now(row))}
+    posted = posted_revision(request.POST) if request.method == "POST" else None
+    return {"revision": posted or object_etag(row.topology, row.object_name), "revision_field": REVISION_FIELD}
 
 
 def filtered(filterset, queryset):
@@ -103,7 +124,8 @@ class ObjectDetailView(KindView):
         findings = [d for d in result.diagnostics if d.object == me]
         return render(request, "services/object_detail.html", self.context(
             row=row, sections=sections, form=form, yaml=manifest_yaml(row.manifest), findings=findings,
-            edit_url=object_url(row, "edit"), yaml_url=object_url(row, "yaml"), delete_url=object_url(row, "delete")))
+            edit_url=object_url(row, "edit"), yaml_url=object_url(row, "yaml"), delete_url=object_url(row, "delete"),
+            changes_url=object_url(row, "changes")))
 
 
 class ObjectFormView(KindView):
@@ -122,9 +144,10 @@ class ObjectFormView(KindView):
                             self.page.url(self.topology, "add-yaml"))
         return self.show(self.get_form(row), row)
 
-    def show(self, form, row: KubeObject | None) -> HttpResponse:
+    def show(self, form, row: KubeObject | None, exc: PreconditionFailed | None = None) -> HttpResponse:
         return render(request=self.request, template_name="services/object_form.html",
                       context=self.context(form=form, row=row, rowsets=list(form.rowsets.values()),
+                                           **edit_state(self.request, row, exc),
                                            yaml_url=object_url(row, "yaml") if row else self.page.url(
                                                self.topology, "add-yaml"),
                                            cancel_url=object_url(row) if row else self.page.url(self.topology)))
@@ -138,10 +161,13 @@ class ObjectFormView(KindView):
             return self.show(form, row)
         manifest = form.manifest()
         try:
-            saved = save_object(self.topology, self.page.model, manifest, row, user=self.request.user)
+            saved = save_object(self.topology, self.page.model, manifest, row, user=self.request.user,
+                                if_match=posted_revision(request.POST) if row else None)
         except ObjectRefused as exc:
             form.add_engine_errors(exc.errors, object_name_of(manifest, self.page.namespaced))
             return self.show(form, row)
+        except PreconditionFailed as exc:  # someone saved it since the form was loaded: keep both
+            return self.show(form, row, exc)
         saved.topology = self.topology
         messages.success(request, f"{saved.object_name} {'saved' if row else 'created'}.")
         return redirect(object_url(saved))
@@ -175,7 +201,7 @@ class ObjectYamlView(KindView):
     def get(self, request: HttpRequest, **kwargs) -> HttpResponse:
         row = self.get_row() if "name" in kwargs else None
         text = manifest_yaml(row.manifest if row else self.starting_manifest())
-        return render(request, self.template, self.context(row=row, text=text, errors=[]))
+        return render(request, self.template, self.context(row=row, text=text, errors=[], **edit_state(request, row)))
 
     def post(self, request: HttpRequest, **kwargs) -> HttpResponse:
         row = self.get_row() if "name" in kwargs else None
@@ -184,9 +210,13 @@ class ObjectYamlView(KindView):
             manifest = parse_one(text)
             if row is None and (manifest.get("kind") != self.page.kind_name):
                 raise ManifestError(f"this page creates a {self.page.kind_name}, not a {manifest.get('kind')}", "kind")
-            saved = save_object(self.topology, self.page.model, manifest, row, user=self.request.user)
+            saved = save_object(self.topology, self.page.model, manifest, row, user=self.request.user,
+                                if_match=posted_revision(request.POST) if row else None)
         except (ManifestError, ObjectRefused) as exc:
-            return render(request, self.template, self.context(row=row, text=text, errors=yaml_errors(exc)))
+            return render(request, self.template, self.context(row=row, text=text, errors=yaml_errors(exc),
+                                                               **edit_state(request, row)))
+        except PreconditionFailed as exc:
+            return render(request, self.template, self.context(row=row, text=text, errors=[], **edit_state(request, row, exc)))
         saved.topology = self.topology
         messages.success(request, f"{saved.object_name} saved.")
         return redirect(object_url(saved))

@@ -48,6 +48,17 @@ def _duplicate(model: type[KubeObject], topology: Topology, row: KubeObject) -> 
     return others.exists()
 
 
+def stored_manifest(row: KubeObject) -> dict:
+    """The row's manifest as stored now (read under the topology's lock, so the recorded `before`
+    is what this write replaces even when another writer saved since `row` was read); an object
+    deleted meanwhile is refused rather than brought back."""
+    stored = type(row).objects.filter(pk=row.pk).values_list("manifest", flat=True).first()
+    if stored is None:
+        raise ObjectRefused([Diagnostic("error", row.object_name, "", "not-found",
+                                        "the object was deleted by another write since it was read")])
+    return copy.deepcopy(stored)
+
+
 def save_object(topology: Topology, model: type[KubeObject], manifest: dict,
                 row: KubeObject | None = None, *, user: Any = None, if_match: str | None = None) -> KubeObject:
     """Create (row None) or replace one object from its manifest, all or nothing.
@@ -61,7 +72,7 @@ def save_object(topology: Topology, model: type[KubeObject], manifest: dict,
     label = row.object_name if row is not None else None
     with changes(topology, user, if_match=if_match, object_label=label) as cs:
         topology = cs.topology
-        before = copy.deepcopy(row.manifest) if row is not None else None
+        before = stored_manifest(row) if row is not None else None
         target = row if row is not None else model(topology=topology)
         target.manifest = manifest
         if isinstance(target, (OtherObject, EndpointSlice)):
@@ -99,6 +110,7 @@ def delete_object(row: KubeObject, *, user: Any = None, if_match: str | None = N
     """Delete one object (a Namespace with what it holds); the names of what went with it.
     PreconditionFailed when `if_match` is not the object's ETag."""
     with changes(row.topology, user, if_match=if_match, object_label=row.object_name) as cs:
+        row.manifest = stored_manifest(row)
         held = in_namespace(row)
         for other in held:
             cs.record(other.object_name, other.manifest, None)

@@ -12,18 +12,21 @@ from django.urls import reverse
 
 from kubenet_site.semantics.manifests import ManifestError
 
+from .audit import posted_revision
 from .filtersets import OtherObjectFilterSet
 from .kinds import CLUSTER_SCOPED_NS, object_url, pages, resource_of
 from .models import OtherObject, Topology
 from .object_views import (
     PER_PAGE,
     base_context,
+    edit_state,
     filtered,
     manifest_yaml,
     parse_one,
     yaml_errors,
 )
 from .operations import ObjectRefused, delete_object, save_object
+from .revisions import PreconditionFailed
 from .tables import OtherObjectTable
 from .views import topology_or_404
 
@@ -54,7 +57,8 @@ def other_detail(request: HttpRequest, team: str, topology: str, resource: str, 
     row = other_or_404(top, resource, namespace, name)
     return render(request, "services/other_detail.html", base_context(
         top, None, row=row, yaml=manifest_yaml(row.manifest), resource=resource,
-        yaml_url=object_url(row, "yaml"), delete_url=object_url(row, "delete")))
+        yaml_url=object_url(row, "yaml"), delete_url=object_url(row, "delete"),
+        changes_url=object_url(row, "changes")))
 
 
 @login_required
@@ -62,18 +66,22 @@ def other_yaml(request: HttpRequest, team: str, topology: str, resource: str, na
                name: str) -> HttpResponse:
     top = topology_or_404(request, team, topology)
     row = other_or_404(top, resource, namespace, name)
-    text, errors = manifest_yaml(row.manifest), []
+    text, errors, conflict = manifest_yaml(row.manifest), [], None
     if request.method == "POST":
         text = request.POST.get("yaml", "")
         try:
-            saved = save_object(top, OtherObject, parse_one(text), row, user=request.user)
+            saved = save_object(top, OtherObject, parse_one(text), row, user=request.user,
+                                if_match=posted_revision(request.POST))
         except (ManifestError, ObjectRefused) as exc:
             errors = yaml_errors(exc)
+        except PreconditionFailed as exc:  # changed since the editor was loaded: show both
+            conflict = exc
         else:
             saved.topology = top
             messages.success(request, f"{saved.object_name} saved.")
             return redirect(object_url(saved))
-    return render(request, "services/object_yaml.html", base_context(top, None, row=row, text=text, errors=errors))
+    return render(request, "services/object_yaml.html", base_context(top, None, row=row, text=text, errors=errors,
+                                                                     **edit_state(request, row, conflict)))
 
 
 @login_required

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 from . import filtersets, forms, relations, tables
+from .audit_views import ObjectChangesView
 from .kinds import KindPage, register
 from .models import EndpointSlice, Namespace, NetworkPolicy, Node, Pod, Service
 from .object_views import ObjectDeleteView, ObjectDetailView, ObjectFormView, ObjectListView, ObjectYamlView
@@ -31,7 +32,8 @@ PAGES = [
 
 
 def kind_urlpatterns(page: KindPage) -> list:
-    """`<kind>/`, `_add/`, and one object's page with `edit/`, `yaml/`, `delete/` (interfaces.md)."""
+    """`<kind>/`, `_add/`, and one object's page with `edit/`, `yaml/`, `delete/` (interfaces.md),
+    and `changes/` (its audit log; the address is ours, README "Audit log")."""
     base = f"t/<str:team>/<str:topology>/{page.slug}/"
     one = base + ("<str:namespace>/<str:name>/" if page.namespaced else "<str:name>/")
     slug = page.slug
@@ -43,4 +45,5 @@ def kind_urlpatterns(page: KindPage) -> list:
         path(one + "edit/", ObjectFormView.as_view(page=page), name=f"{slug}-edit"),
         path(one + "yaml/", ObjectYamlView.as_view(page=page), name=f"{slug}-yaml"),
         path(one + "delete/", ObjectDeleteView.as_view(page=page), name=f"{slug}-delete"),
+        path(one + "changes/", ObjectChangesView.as_view(page=page), name=f"{slug}-changes"),
     ]

@@ -19,10 +19,12 @@ from kubenet_site.semantics.types import Pod
 from kubenet_site.semantics.workloads import WORKLOAD_KINDS, Presence, Workload, replicas
 
 from . import hooks
+from .audit import posted_revision
 from .kinds import object_url, resource_of
 from .models import OtherObject, Topology
-from .object_views import base_context
+from .object_views import base_context, edit_state
 from .operations import ObjectRefused, save_object
+from .revisions import PreconditionFailed
 from .views import topology_or_404
 
 SCALABLE = ("Deployment", "ReplicaSet", "StatefulSet")  # the kinds with spec.replicas
@@ -85,6 +87,8 @@ def workload_detail(request: HttpRequest, team: str, topology: str, resource: st
     if found is None:
         raise Http404(f"{resource} {namespace}/{name} not found")
     errors: list[str] = []
+    conflict: PreconditionFailed | None = None
+    value = found.replicas
     if request.method == "POST" and found.workload.kind in SCALABLE:
         value = request.POST.get("replicas", "").strip()
         if not value.isdigit():
@@ -93,11 +97,16 @@ def workload_detail(request: HttpRequest, team: str, topology: str, resource: st
             manifest = copy.deepcopy(found.row.manifest)
             manifest.setdefault("spec", {})["replicas"] = int(value)
             try:
-                save_object(top, OtherObject, manifest, found.row)
+                save_object(top, OtherObject, manifest, found.row, user=request.user,
+                            if_match=posted_revision(request.POST))
             except ObjectRefused as exc:
                 errors += [f"{e.field}: {e.message}" if e.field else e.message for e in exc.errors]
+            except PreconditionFailed as exc:  # changed since the page was loaded: show both
+                conflict = exc
             else:
                 messages.success(request, f"{found.workload.object_name}: replicas {value}.")
                 return redirect(found.url)
     return render(request, "services/workload_detail.html", base_context(
-        top, None, w=found, errors=errors, nav="workloads", yaml_url=object_url(found.row)))
+        top, None, w=found, errors=errors, nav="workloads", yaml_url=object_url(found.row), value=value,
+        **edit_state(request, found.row, conflict),
+        changes_url=object_url(found.row, "changes")))
