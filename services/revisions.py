@@ -88,6 +88,15 @@ class ChangeSet:
 
 
 @contextlib.contextmanager
+def held(topology: Topology) -> Iterator[None]:
+    """A transaction holding the topology's row lock, for a write that reads before it writes
+    (a merge patch): no other write lands between the read and `changes()` inside it."""
+    with transaction.atomic():
+        Topology.objects.select_for_update().filter(pk=topology.pk).first()
+        yield
+
+
+@contextlib.contextmanager
 def changes(topology: Topology, user: Any = None, *, if_match: str | None = None,
             object_label: str | None = None) -> Iterator[ChangeSet]:
     """One write: lock, check `If-Match`, let the caller write and record, bump the revision once.

@@ -20,7 +20,7 @@ from kubenet_site.semantics.manifests import CLUSTER_SCOPED, ManifestError, load
 from services.api.serializers import KubeObjectSerializer
 from services.models import KubeObject, OtherObject, Topology
 from services.operations import ObjectRefused, delete_object, save_object
-from services.revisions import object_revisions
+from services.revisions import held, object_revisions
 
 from ..registry import ApiKind, identity, manifest_resource, model_for, resource_of
 from ..snapshot import build
@@ -206,16 +206,18 @@ class KindDetailView(ObjectsMixin, ApiView):
 
     def patch(self, request, pk, name, namespace=""):
         topology = self.topology(pk, "write")
-        row = self.row(topology, namespace, name)
+        self.row(topology, namespace, name)  # 404 before the body is read
         patch = json_body(request.data if isinstance(request.data, str) else json.dumps(request.data))
         if not isinstance(patch, dict):
             raise ApiError(400, "a JSON merge patch of the manifest must be a JSON object", None)
         require_storable(patch)
-        manifest = merge_patch(row.manifest, patch)
-        kind = self.api_kind
-        self.check_identity(manifest, kind=kind.kind, api_version=kind.api_version, name=name,
-                            namespace=namespace if kind.namespaced else None)
-        return self.answer(topology, self.write(topology, type(row), manifest, row))
+        with held(topology):  # the merge applies to the stored object: no write lands in between
+            row = self.row(topology, namespace, name)
+            manifest = merge_patch(row.manifest, patch)
+            kind = self.api_kind
+            self.check_identity(manifest, kind=kind.kind, api_version=kind.api_version, name=name,
+                                namespace=namespace if kind.namespaced else None)
+            return self.answer(topology, self.write(topology, type(row), manifest, row))
 
     def delete(self, request, pk, name, namespace=""):
         topology = self.topology(pk, "write")
@@ -320,12 +322,14 @@ class OtherDetailView(ObjectsMixin, ApiView):
 
     def patch(self, request, pk, resource, name, namespace=""):
         topology = self.topology(pk, "write")
-        row = self.row(topology, resource, namespace, name)
+        self.row(topology, resource, namespace, name)  # 404 before the body is read
         patch = json_body(request.data if isinstance(request.data, str) else json.dumps(request.data))
         if not isinstance(patch, dict):
             raise ApiError(400, "a JSON merge patch of the manifest must be a JSON object", None)
         require_storable(patch)
-        return self.replace(topology, row, merge_patch(row.manifest, patch))
+        with held(topology):  # the merge applies to the stored object: no write lands in between
+            row = self.row(topology, resource, namespace, name)
+            return self.replace(topology, row, merge_patch(row.manifest, patch))
 
     def delete(self, request, pk, resource, name, namespace=""):
         topology = self.topology(pk, "write")
