@@ -64,9 +64,9 @@ class KubeObjectAdmin(admin.ModelAdmin):
         columns = [f for f in form.changed_data if f in type(obj).all_paths()]
         if not change and not obj.manifest:
             columns = None
-        before = type(obj).objects.get(pk=obj.pk).manifest if change else None
         obj.write_columns(columns)
         with changes(obj.topology, request.user) as cs:
+            before = type(obj).objects.get(pk=obj.pk).manifest if change else None  # as stored, under the lock
             if not change:
                 obj.position = max((r.position for r in topology_rows(cs.topology)), default=0) + 1
             super().save_model(request, obj, form, change)

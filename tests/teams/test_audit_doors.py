@@ -1,7 +1,7 @@
 # ruff: noqa: F811  (the fixtures imported from audit_helpers are parameters by design)
 """Every write door records who changed which object, with each field's value before and
 after: the row forms, the YAML editors, delete, import (page, API and command line), the
-replicas form, settings and rename, clone, and the REST API's object and topology writes."""
+replicas form, settings and rename, clone, the admin, and the REST API's object and topology writes."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ import json
 
 import pytest
 import yaml
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from services.audit import field_changes
-from services.models import Change, Topology
+from services.models import Change, Namespace, Topology
 from tests.pages.test_object_pages import form_data
 
 from .audit_helpers import DEPLOYMENT, alice, as_alice, at, bob, shop  # noqa: F401  (fixtures)
@@ -115,3 +116,16 @@ def test_command_line_import_records_with_no_user(shop, tmp_path):
     path.write_text(yaml.safe_dump({**CONF, "data": {"mode": "cli"}}))
     call_command("kubenet", "import", str(path), "--topology", "shop", "--team", "shopteam", stdout=io.StringIO())
     assert recorded(shop, "ConfigMap/shop/conf") == (None, "changed", [("data.mode", "blue", "cli")])
+
+
+def test_admin_edit_records_the_stored_before(client, shop):
+    client.force_login(User.objects.create_superuser("root", password="pw-root-123"))
+    ns = Namespace.objects.get(topology=shop, name="shop")
+    url = f"/admin/services/namespace/{ns.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in ((f.html_name, f.value()) for f in form) if v is not None}
+    data["labels"] = json.dumps({"team": "blue"})
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    user, action, fields = recorded(shop, "Namespace/shop")
+    assert (user, action) == ("root", "changed") and ("metadata.labels", "(absent)", '{"team": "blue"}') in fields
