@@ -224,13 +224,18 @@ class ObjectYamlView(KindView):
 
 class ObjectDeleteView(KindView):
     def get(self, request: HttpRequest, **kwargs) -> HttpResponse:
-        row = self.get_row()
-        return render(request, "services/object_confirm_delete.html",
-                      self.context(row=row, cancel_url=object_url(row), held=in_namespace(row)))
+        return self.confirm(self.get_row())
+
+    def confirm(self, row: KubeObject, exc: PreconditionFailed | None = None) -> HttpResponse:
+        return render(self.request, "services/object_confirm_delete.html", self.context(
+            row=row, cancel_url=object_url(row), held=in_namespace(row), **edit_state(self.request, row, exc)))
 
     def post(self, request: HttpRequest, **kwargs) -> HttpResponse:
         row = self.get_row()
-        held = delete_object(row, user=request.user)
+        try:
+            held = delete_object(row, user=request.user, if_match=posted_revision(request.POST))
+        except PreconditionFailed as exc:  # changed since the page was loaded: confirm again
+            return self.confirm(row, exc)
         messages.success(request, f"{row.object_name} deleted" + (f" with the {len(held)} objects it held."
                                                                    if held else "."))
         return redirect(self.page.url(self.topology))

@@ -89,12 +89,17 @@ def other_delete(request: HttpRequest, team: str, topology: str, resource: str, 
                  name: str) -> HttpResponse:
     top = topology_or_404(request, team, topology)
     row = other_or_404(top, resource, namespace, name)
+    conflict = None
     if request.method == "POST":
-        delete_object(row, user=request.user)
-        messages.success(request, f"{row.object_name} deleted.")
-        return redirect(reverse("other-list", args=[team, topology]))
+        try:
+            delete_object(row, user=request.user, if_match=posted_revision(request.POST))
+        except PreconditionFailed as exc:  # changed since the page was loaded: confirm again
+            conflict = exc
+        else:
+            messages.success(request, f"{row.object_name} deleted.")
+            return redirect(reverse("other-list", args=[team, topology]))
     return render(request, "services/object_confirm_delete.html",
-                  base_context(top, None, row=row, cancel_url=object_url(row)))
+                  base_context(top, None, row=row, cancel_url=object_url(row), **edit_state(request, row, conflict)))
 
 
 NEW_OTHER = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "", "namespace": "default"}, "data": {}}

@@ -149,3 +149,21 @@ def test_object_changes_elsewhere_do_not_stop_a_settings_save(as_alice, shop, bo
     bob_scales(shop, bob, 4)
     data = settings_data(shop, description="fine", revision=loaded.context["revision"])
     assert as_alice.post(url, data).status_code == 302
+
+
+@pytest.mark.parametrize("rest", ["services/shop/web/delete/", "others/configmaps/shop/conf/delete/"])
+def test_delete_after_a_change_asks_again(as_alice, shop, bob, rest):
+    url = at(shop, rest)
+    loaded = as_alice.get(url)
+    if "services" in rest:
+        bob_relabels(shop, bob, app="web", tier="bob")
+        theirs, model, name = "tier: bob", Service, "web"
+    else:
+        row = OtherObject.objects.get(topology=shop, name="conf")
+        save_object(shop, OtherObject, {**row.manifest, "data": {"mode": "green"}}, row, user=bob)
+        theirs, model, name = "mode: green", OtherObject, "conf"
+    response = as_alice.post(url, {"revision": loaded.context["revision"]})
+    new = assert_conflict(response, by="bob", theirs=theirs, mine="Delete again")
+    assert model.objects.filter(topology=shop, name=name).exists()  # not deleted from under bob
+    assert as_alice.post(url, {"revision": new}).status_code == 302
+    assert not model.objects.filter(topology=shop, name=name).exists()
