@@ -257,6 +257,7 @@ class ChangeListView(ApiView):
     @documented("The change record: every write, oldest first", parameters=[
         OpenApiParameter("object", str, description="Only this object (Kind/namespace/name)."),
         OpenApiParameter("user", str, description="Only this user's changes."),
+        OpenApiParameter("kind", str, description="Only changes of objects of this kind (Service, Topology, ...)."),
         OpenApiParameter("since", int, description="Only changes after this revision.")],
         responses={200: paginated(ChangeSerializer)}, examples=[OpenApiExample("a change", response_only=True, value={
             "object": "Service/shop/web", "revision": 5, "user": "alice", "time": "2026-01-01T00:00:00Z",
@@ -269,6 +270,8 @@ class ChangeListView(ApiView):
             qs = qs.filter(object=params["object"])
         if params.get("user"):
             qs = qs.filter(user__username=params["user"])
+        if params.get("kind"):
+            qs = qs.filter(object__startswith=f"{params['kind']}/")
         if params.get("since"):
             try:
                 qs = qs.filter(revision__gt=int(params["since"]))

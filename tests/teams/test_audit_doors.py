@@ -109,6 +109,8 @@ def test_rest_api_object_and_topology_writes(shop, alice):
     assert recorded(shop, "Topology/shop") == ("alice", "changed", [("description", "", "via api")])
     listed = client.get(f"{base}/changes/").json()
     assert listed["count"] == Change.objects.filter(topology=shop).count()
+    by_kind = client.get(f"{base}/changes/", {"kind": "Namespace", "user": "alice"}).json()["results"]
+    assert [c["object"] for c in by_kind] == ["Namespace/api-made"]
 
 
 def test_command_line_import_records_with_no_user(shop, tmp_path):
