@@ -148,7 +148,8 @@ def every_page(base: str) -> list[str]:
     urls = [f"{base}/", f"{base}/topologies/new/", f"{base}/teams/web/", f"{base}/account/token/", t,
             t + "import/", t + "settings/", t + "clone/", t + "delete/", t + "others/", t + "others/_add/", t + "endpoints/_add/",
             t + "others/configmaps/kube-system/coredns/", t + "others/configmaps/kube-system/coredns/yaml/",
-            t + "get/svc/", t + "get/pods/", t + "get/ingress/", t + "get/netpol/"]
+            t + "get/svc/", t + "get/pods/", t + "get/ingress/", t + "get/netpol/", t + "changes/",
+            t + "others/configmaps/kube-system/coredns/changes/"]
     objects = {"namespaces": "shop", "nodes": "ip-10-0-1-10.eu-west-1.compute.internal",
                "pods": "shop/api-84c6d5b7f9-5dnwz", "services": "shop/api", "endpointslices": "default/kubernetes",
                "ingressclasses": "nginx", "ingresses": "shop/shop", "networkpolicies": "shop/db-allow-api"}
@@ -157,7 +158,7 @@ def every_page(base: str) -> list[str]:
         urls += [t + f"{kind}/", t + f"{kind}/_add/yaml/"]
         if kind in objects:
             one = t + f"{kind}/{objects[kind]}/"
-            urls += [t + f"{kind}/_add/", one, one + "edit/", one + "yaml/", one + "delete/"]
+            urls += [t + f"{kind}/_add/", one, one + "edit/", one + "yaml/", one + "delete/", one + "changes/"]
     return urls
 
 
