@@ -26,6 +26,8 @@ class FieldChange:
     field: str
     before: str  # shown: JSON for lists and mappings, ABSENT when the field was not there
     after: str
+    before_absent: bool = False
+    after_absent: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ def field_changes(before: Any, after: Any, prefix: str = "") -> list[FieldChange
             path = f"{prefix}.{key}" if prefix else str(key)
             old, new = before.get(key, _MISSING), after.get(key, _MISSING)
             if old is _MISSING or new is _MISSING:
-                out.append(FieldChange(path, shown(old), shown(new)))
+                out.append(FieldChange(path, shown(old), shown(new), old is _MISSING, new is _MISSING))
             elif old != new:
                 out += field_changes(old, new, path)
         return out
