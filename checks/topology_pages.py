@@ -189,7 +189,7 @@ def topology_import(request: HttpRequest, team: str, topology: str) -> HttpRespo
     """Paste or upload; `preview` runs the import and rolls it back, `apply` keeps it."""
     obj = topology_or_404(request, team, topology)
     form = ImportForm(request.POST or None)
-    preview = None
+    preview = conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             sources = form.sources(request.FILES.getlist("files"))
@@ -198,9 +198,14 @@ def topology_import(request: HttpRequest, team: str, topology: str) -> HttpRespo
             sources = []
         if sources and request.POST.get("action") == "apply":
             try:
-                summary, replaced = apply_import(obj, documents_of(sources), user=request.user)
+                summary, replaced = apply_import(obj, documents_of(sources), user=request.user,
+                                                 if_match=posted_revision(request.POST))
             except (ManifestError, ImportRefused):
                 preview = preview_import(obj, sources)  # show why, as the preview does
+            except PreconditionFailed as exc:  # the topology changed since the preview: preview again
+                obj.refresh_from_db()
+                conflict = conflict_context(exc, "")
+                preview = preview_import(obj, sources)
             else:
                 messages.success(request, f"Imported: {len(summary.created)} added, {len(summary.updated)} updated"
                                  + (f", {len(replaced)} bootstrap objects replaced" if replaced else "") + ".")
@@ -208,7 +213,9 @@ def topology_import(request: HttpRequest, team: str, topology: str) -> HttpRespo
         elif sources:
             preview = preview_import(obj, sources)
             form = ImportForm(initial={"text": "\n---\n".join(sources)})
-    return render(request, "checks/topology_import.html", base_context(obj, form=form, preview=preview))
+    # A preview carries the revision it was made at: Apply imports onto that state or says what changed.
+    return render(request, "checks/topology_import.html", base_context(
+        obj, form=form, preview=preview, conflict=conflict, revision=obj.revision, revision_field=REVISION_FIELD))
 
 
 @login_required

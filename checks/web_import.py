@@ -37,10 +37,12 @@ class _RollBack(Exception):
     pass
 
 
-def apply_import(topology: Topology, documents: list[dict], user: Any = None) -> tuple[ImportSummary, list[str]]:
-    """The import, all or nothing (ManifestError, ImportRefused); a whole cluster's dump takes
-    the place of what only the bootstrap made (import_manifests does it, and records it)."""
-    summary = import_manifests(topology, documents, user=user)
+def apply_import(topology: Topology, documents: list[dict], user: Any = None,
+                 if_match: str | None = None) -> tuple[ImportSummary, list[str]]:
+    """The import, all or nothing (ManifestError, ImportRefused; PreconditionFailed when the
+    topology moved past `if_match`, the revision a preview was made at); a whole cluster's dump
+    takes the place of what only the bootstrap made (import_manifests does it, and records it)."""
+    summary = import_manifests(topology, documents, user=user, if_match=if_match)
     return summary, summary.deleted
 
 
@@ -67,6 +69,7 @@ def preview_import(topology: Topology, sources: list[str]) -> Preview:
         pass
     except ImportRefused as exc:
         preview.refusals = exc.errors
+    topology.refresh_from_db(fields=["revision"])  # the rolled-back import had moved it in memory
     return preview
 
 

@@ -167,3 +167,21 @@ def test_delete_after_a_change_asks_again(as_alice, shop, bob, rest):
     assert model.objects.filter(topology=shop, name=name).exists()  # not deleted from under bob
     assert as_alice.post(url, {"revision": new}).status_code == 302
     assert not model.objects.filter(topology=shop, name=name).exists()
+
+
+def test_import_apply_after_the_topology_changed_previews_again(as_alice, shop, bob):
+    url = at(shop, "import/")
+    text = yaml.safe_dump({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "conf", "namespace": "shop"},
+                           "data": {"mode": "imported"}})
+    previewed = as_alice.post(url, {"text": text, "action": "preview"})
+    assert 'name="revision"' in previewed.content.decode()
+    bob_scales(shop, bob, 7)
+    response = as_alice.post(url, {"text": text, "action": "apply", "revision": previewed.context["revision"]})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "nothing was imported" in html and "spec.replicas" in html and response.context["preview"]
+    assert [c.user for c in response.context["conflict"]["changes"]] == ["bob"]
+    assert OtherObject.objects.get(topology=shop, name="conf").manifest["data"] == {"mode": "blue"}
+    again = as_alice.post(url, {"text": text, "action": "apply", "revision": response.context["revision"]})
+    assert again.status_code == 302
+    assert OtherObject.objects.get(topology=shop, name="conf").manifest["data"] == {"mode": "imported"}
