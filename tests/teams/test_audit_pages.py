@@ -76,6 +76,10 @@ def test_filters_by_user_kind_object_and_action(as_alice, shop, alice, bob):
     assert {o for o, _, _ in rows(object="shop/web")} == {"Service/shop/web", "Deployment/shop/web"}
     assert {u for _, u, _ in rows(user="-")} == {None}  # the fixture's import had no user
     assert rows(user="nobody") == []  # not a choice: the form refuses it and nothing is shown
+    form = as_alice.get(at(shop, "changes/")).context["filter"].form
+    assert [k for k, _ in form.fields["kind"].choices] == ["", "ConfigMap", "Deployment", "Namespace", "Service",
+                                                           "Topology"]
+    assert [k for k, _ in form.fields["user"].choices] == ["", "alice", "bob", "-"]
     response = as_alice.get(at(shop, "changes/"), {"user": "bob"}, headers={"HX-Request": "true"})
     assert response.templates[0].name == "services/_changes_table.html"  # htmx: the table only
 
